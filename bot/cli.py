@@ -1,0 +1,232 @@
+"""The `newsbot` command: thin adapters that parse, call the archive, and print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from bot.settings import Settings, load_settings
+from bot.terminal import format_answer, format_ingest, format_removed, format_stats
+from retrieval.archive import Archive
+from retrieval.errors import NewsbotError
+from retrieval.search import Answer
+from retrieval.sources import Loaded, find_files, load_file
+
+log = logging.getLogger("newsbot")
+
+EMPTY_ARCHIVE = (
+    "No articles yet. Add some first: `newsbot ingest data/` (files), or send the bot a link to an article."
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _configure_logging("DEBUG" if args.verbose else settings.log_level)
+        return int(args.command(args, settings) or 0)
+    except NewsbotError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsbot: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbot", description="Answers questions about news articles with quoted, sourced passages."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="add articles from files or directories")
+    ingest.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help=".txt .md .html .json .jsonl, or a directory"
+    )
+    ingest.add_argument(
+        "--skip-bad", action="store_true", help="add the good files even if some are unreadable"
+    )
+    ingest.set_defaults(command=cmd_ingest)
+
+    ask = commands.add_parser("ask", help="answer a question (or one per line from standard input)")
+    ask.add_argument("question", nargs="?", help="the question; omit it to read questions from stdin")
+    ask.add_argument("-k", type=int, metavar="N", help="how many passages to quote (default: NEWSBOT_TOP_K)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.set_defaults(command=cmd_ask)
+
+    export = commands.add_parser("export", help="write every article as JSONL (reads back with ingest)")
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    export.set_defaults(command=cmd_export)
+
+    rebuild = commands.add_parser("rebuild", help="re-embed every passage into a new index")
+    rebuild.set_defaults(command=cmd_rebuild)
+
+    stats = commands.add_parser("stats", help="what the archive holds")
+    stats.set_defaults(command=cmd_stats)
+
+    remove = commands.add_parser("remove", help="remove an article")
+    remove.add_argument("article", metavar="URL_OR_ID")
+    remove.set_defaults(command=cmd_remove)
+    return parser
+
+
+def _archive(settings: Settings) -> Archive:
+    return Archive(
+        settings.data_dir,
+        model=settings.embedding_model,
+        min_relevance=settings.min_relevance,
+        top_k=settings.top_k,
+    )
+
+
+def _progress(total: int, unit: str, desc: str):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    # tqdm stays silent when stderr is not a terminal, and for short runs.
+    return tqdm(total=total, unit=unit, desc=desc, disable=None if total >= 20 else True, leave=False)
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    loaded, problems = _load_sources(args.sources)
+    if problems and not args.skip_bad:
+        raise NewsbotError(
+            "nothing was added; fix these files or pass --skip-bad:\n  " + "\n  ".join(problems)
+        )
+    for problem in problems:
+        print(f"newsbot: skipped {problem}", file=sys.stderr)
+    archive = _archive(settings)
+    with _progress(len(loaded), "article", "Reading") as bar:
+        results = archive.ingest_many([item.draft for item in loaded], progress=bar.update)
+    for item, result in zip(loaded, results, strict=True):
+        print(format_ingest(result) if result.added else f"{item.origin}: {format_ingest(result)}")
+    added = sum(r.added for r in results)
+    print(f"Done: {added} added, {len(results) - added} already indexed.")
+    return 1 if problems else 0
+
+
+def _load_sources(sources: list[str]) -> tuple[list[Loaded], list[str]]:
+    loaded: list[Loaded] = []
+    problems: list[str] = []
+    files = find_files(sources)
+    with _progress(len(files), "file", "Reading files") as bar:
+        for path in files:
+            try:
+                loaded.extend(load_file(path))
+            except NewsbotError as exc:
+                problems.append(str(exc))
+            bar.update(1)
+    return loaded, problems
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.k is not None and not 1 <= args.k <= 50:
+        raise NewsbotError("-k must be between 1 and 50.")
+    archive = _archive(settings)
+    held = archive.store.stats().articles
+    if held == 0:
+        raise NewsbotError(EMPTY_ARCHIVE)
+    questions: Iterable[str] = [args.question] if args.question is not None else _stdin_questions()
+    color = not args.json and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    failed = 0
+    for question in questions:
+        try:
+            answer = archive.search(question, args.k)
+        except NewsbotError as exc:
+            if args.question is not None:
+                raise
+            print(f"newsbot: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(
+            json.dumps(answer_json(answer), ensure_ascii=False)
+            if args.json
+            else format_answer(answer, held, color)
+        )
+        if not args.json:
+            print()
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def _stdin_questions() -> Iterator[str]:
+    if sys.stdin.isatty():
+        print("Type a question per line; Ctrl-D to finish.", file=sys.stderr)
+    for line in sys.stdin:
+        if line.strip():
+            yield line
+
+
+def answer_json(answer: Answer) -> dict[str, object]:
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "passages": [
+            {
+                "text": hit.text,
+                "highlight": hit.highlight,
+                "score": hit.score,
+                "article": {
+                    "id": hit.article.id,
+                    "url": hit.article.url,
+                    "title": hit.article.title,
+                    "publisher": hit.article.publisher,
+                    "published": hit.article.published,
+                },
+            }
+            for hit in answer.hits
+        ],
+    }
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    archive = _archive(settings)
+    lines = (json.dumps(item, ensure_ascii=False) + "\n" for item in archive.export())
+    if args.output is None:
+        sys.stdout.writelines(lines)
+        return 0
+    tmp = args.output.with_name(f".{args.output.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.writelines(lines)
+        tmp.replace(args.output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise NewsbotError(f"Cannot write {args.output}: {exc.strerror or exc}.") from exc
+    print(f"Wrote {archive.store.stats().articles} articles to {args.output}.", file=sys.stderr)
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    archive = _archive(settings)
+    total = archive.store.passage_count()
+    with _progress(total, "passage", "Embedding") as bar:
+        count = archive.rebuild(progress=bar.update)
+    print(f"Rebuilt the index: {count:,} passages embedded with {settings.embedding_model}.")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    print(format_stats(_archive(settings).stats(), str(settings.data_dir.resolve())))
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    print(format_removed(_archive(settings).remove(args.article)))
+    return 0
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="newsbot: %(message)s", stream=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

