@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.encoder import DEFAULT_MODEL, Encoder, SentenceTransformerEncoder, passage_input, vectors_key
+from retrieval.encoder import DEFAULT_MODEL, Encoder, load_encoder, passage_input, vectors_key
 from retrieval.errors import NewsbotError
 from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
 from retrieval.passages import split_passages
@@ -100,7 +100,7 @@ class Archive:
         if self._encoder is None:
             with self._open_lock:
                 if self._encoder is None:
-                    self._encoder = SentenceTransformerEncoder(self.model)
+                    self._encoder = load_encoder(self.model)
         return self._encoder
 
     def open(self, progress: Progress | None = None) -> None:

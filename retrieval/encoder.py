@@ -6,6 +6,7 @@ fp32 today, a faster one later) can change without touching the store or the sea
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Sequence
@@ -68,6 +69,13 @@ class SentenceTransformerEncoder:
                 show_progress_bar=False,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+@functools.cache
+def load_encoder(name: str = DEFAULT_MODEL) -> SentenceTransformerEncoder:
+    """One loaded model per name per process: loading takes seconds and hundreds of MB,
+    and one instance (with its lock) is what keeps the tokenizer single-threaded."""
+    return SentenceTransformerEncoder(name)
 
 
 def _load(name: str):  # type: ignore[no-untyped-def]

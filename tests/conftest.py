@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.archive import Archive
-from retrieval.encoder import Encoder, SentenceTransformerEncoder
+from retrieval.encoder import Encoder, load_encoder
 from retrieval.sources import load_file
 from tests.samples import SAMPLE
 
@@ -26,7 +26,7 @@ def clean_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
     """The real packaged model, loaded once."""
-    return SentenceTransformerEncoder()
+    return load_encoder()
 
 
 @pytest.fixture

@@ -1,0 +1,282 @@
+"""The `newsbot` command as a person uses it: what it prints, its exit status, and that a
+refused input changes nothing in the store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from retrieval.store import STORE_FILE
+from tests.samples import HARBOUR_JSONL, ROOT, SAMPLE, SAMPLE_TITLE, SAMPLE_URL
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "data"
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(path))
+    return path
+
+
+@pytest.fixture
+def ingested(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    code, _, _ = run(capsys, "ingest", str(SAMPLE))
+    assert code == 0
+    return data_dir
+
+
+def article_count(capsys: pytest.CaptureFixture[str]) -> int:
+    code, out, _ = run(capsys, "stats")
+    assert code == 0
+    return int(next(line for line in out.splitlines() if line.startswith("Articles:")).split()[-1])
+
+
+def test_ingest_then_ask_prints_the_quote_with_its_source(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "ingest", str(SAMPLE.parent))
+    assert code == 0
+    assert f"Added “{SAMPLE_TITLE}”" in out
+
+    code, out, _ = run(capsys, "ask", "Which missile did the generals talk about?")
+    assert code == 0
+    first = out.split("\n  2. ")[0]
+    assert "**Citing a U.S. military spokesperson" in first  # highlighted, as no terminal
+    assert "Oreshnik" in first
+    assert f"{SAMPLE_TITLE} · The Moscow Times · 5 December 2024" in first
+    assert SAMPLE_URL in first
+
+
+def test_reingesting_the_same_article_adds_nothing_and_says_so(
+    ingested: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy.txt"  # same text, no address: caught by its content
+    copy.write_text("A title\n\n" + SAMPLE.read_text().split("---\n", 2)[2])
+    code, out, _ = run(capsys, "ingest", str(SAMPLE), str(copy))
+    assert code == 0
+    assert "Already indexed on" in out
+    assert "the same address" in out
+    assert "the same text" in out
+    assert "0 added, 2 already indexed" in out
+    assert article_count(capsys) == 1
+
+
+def test_ask_on_an_empty_store_says_how_to_add_articles(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "ask", "Who asked for the call?")
+    assert code == 1
+    assert out == ""
+    assert "newsbot ingest data/" in err
+    assert "send the bot a link" in err
+
+
+def test_ask_json_has_the_documented_shape(ingested: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "--json", "-k", "2", "What missile did the generals talk about?")
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["question"] == "What missile did the generals talk about?"
+    assert answer["answered"] is True
+    assert 1 <= len(answer["passages"]) <= 2
+    passage = answer["passages"][0]
+    assert passage["highlight"] in passage["text"]
+    assert isinstance(passage["score"], float)
+    assert passage["article"] == {
+        "id": 1,
+        "url": SAMPLE_URL,
+        "title": SAMPLE_TITLE,
+        "publisher": "The Moscow Times",
+        "published": "2024-12-05",
+    }
+
+
+def test_unanswerable_question_is_not_found(ingested: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "ask", "--json", "What is the capital of Peru?")
+    assert code == 0
+    assert json.loads(out) == {"question": "What is the capital of Peru?", "answered": False, "passages": []}
+    code, out, _ = run(capsys, "ask", "What is the capital of Peru?")
+    assert "Not found" in out
+    assert "1 article" in out
+
+
+def test_questions_from_standard_input_one_per_line(
+    ingested: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("Which missile was discussed?\n\nWhat is the capital of Peru?\n")
+    )
+    code, out, _ = run(capsys, "ask", "--json")
+    assert code == 0
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [a["answered"] for a in answers] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("question", "message"), [("", "empty"), ("  \t ", "empty"), ("x" * 10_000, "too long")]
+)
+def test_bad_questions_exit_non_zero_with_a_reason(
+    ingested: Path, capsys: pytest.CaptureFixture[str], question: str, message: str
+) -> None:
+    code, out, err = run(capsys, "ask", question)
+    assert code == 1
+    assert out == ""
+    assert message in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.txt", "", "the file is empty"),
+        ("blank.md", "  \n\n ", "the file is empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        ("latin1.txt", "Caf\xe9 news\n\nThe caf\xe9 opened.".encode("latin-1"), "not UTF-8"),
+        ("bad.jsonl", '{"text": "fine"}\n{"text": broken\n', "line 2: not valid JSON"),
+        ("notext.jsonl", '{"title": "no text"}\n', "line 1: 'text' is missing"),
+    ],
+)
+def test_bad_files_are_refused_and_change_nothing(
+    ingested: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    name: str,
+    content: str | bytes,
+    message: str,
+) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(HARBOUR_JSONL) + "\n")
+    bad = tmp_path / name
+    if isinstance(content, bytes):
+        bad.write_bytes(content)
+    else:
+        bad.write_text(content)
+    code, _, err = run(capsys, "ingest", str(good), str(bad))
+    assert code == 1
+    assert message in err
+    assert str(bad) in err
+    assert "nothing was added" in err
+    assert article_count(capsys) == 1
+
+
+def test_skip_bad_adds_the_good_files_and_still_reports_the_bad(
+    ingested: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(HARBOUR_JSONL) + "\n")
+    (tmp_path / "empty.txt").write_text("")
+    code, _, err = run(capsys, "ingest", "--skip-bad", str(good), str(tmp_path / "empty.txt"))
+    assert code == 1
+    assert "skipped" in err
+    assert article_count(capsys) == 2
+
+
+def test_missing_file_is_named(ingested: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "ingest", str(tmp_path / "nope.md"))
+    assert code == 1
+    assert "nope.md: no such file or directory" in err
+
+
+def test_export_then_ingest_round_trips(
+    ingested: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = tmp_path / "harbour.jsonl"
+    extra.write_text(json.dumps(HARBOUR_JSONL) + "\n")
+    assert run(capsys, "ingest", str(extra))[0] == 0
+    backup = tmp_path / "backup.jsonl"
+    code, _, err = run(capsys, "export", "-o", str(backup))
+    assert code == 0
+    assert "Wrote 2 articles" in err
+    exported = [json.loads(line) for line in backup.read_text().splitlines()]
+    assert [a["title"] for a in exported] == [SAMPLE_TITLE, HARBOUR_JSONL["title"]]
+
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(tmp_path / "restored"))
+    assert run(capsys, "ingest", str(backup))[0] == 0
+    code, out, _ = run(capsys, "export")
+    assert [json.loads(line) for line in out.splitlines()] == exported
+    assert "Oreshnik" in run(capsys, "ask", "Which missile was discussed?")[1]
+
+
+def test_remove_by_address_and_by_id(ingested: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "remove", SAMPLE_URL + "?utm_source=tg")
+    assert code == 0
+    assert f"Removed article 1: “{SAMPLE_TITLE}”" in out
+    assert article_count(capsys) == 0
+    code, _, err = run(capsys, "remove", "1")
+    assert code == 1
+    assert "No article with the id '1'" in err
+
+
+def test_stats_reports_what_is_held(ingested: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "stats")
+    assert code == 0
+    assert "Articles:        1" in out
+    assert "Newest article:  5 December 2024" in out
+    assert "all-MiniLM-L6-v2" in out
+
+
+def test_rebuild_reembeds_everything_and_answers_stay(
+    ingested: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "rebuild")
+    assert code == 0
+    assert "Rebuilt the index: 12 passages" in out
+    assert "Oreshnik" in run(capsys, "ask", "Which missile was discussed?")[1]
+
+
+def test_unusable_data_dir_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(blocker / "data"))
+    code, _, err = run(capsys, "ingest", str(SAMPLE))
+    assert code == 1
+    assert "Cannot use the data directory" in err
+    assert "NEWSBOT_DATA_DIR" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NEWSBOT_TOP_K", "three"),
+        ("NEWSBOT_TOP_K", "0"),
+        ("NEWSBOT_MIN_RELEVANCE", "2"),
+        ("NEWSBOT_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_bad_setting_names_the_variable(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    code, out, err = run(capsys, "stats")
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"newsbot: {name}: ")
+    assert len(err.strip().splitlines()) == 1
+    assert not (data_dir / STORE_FILE).exists()
+
+
+def test_the_installed_command_runs_as_a_person_would(tmp_path: Path) -> None:
+    env = {
+        "PATH": str(Path(sys.executable).parent),
+        "NEWSBOT_DATA_DIR": str(tmp_path / "d"),
+        "HOME": str(tmp_path),
+    }
+    newsbot = Path(sys.executable).parent / "newsbot"
+    command = [str(newsbot)] if newsbot.exists() else [sys.executable, "-m", "bot.cli"]
+    done = subprocess.run(
+        [*command, "ask", "anything"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "No articles yet" in done.stderr
