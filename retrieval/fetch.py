@@ -38,7 +38,7 @@ _KNOWN_TYPES = {
     "application/json": "JSON data",
 }
 _META_REFRESH = re.compile(
-    rb"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']?\s*\d*\s*;?\s*url\s*=\s*['"]?([^"'>\s]+)""",
+    rb"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']?\s*(\d*)[.\d]*\s*[;,]?\s*url\s*=\s*['"]?([^"'>\s]+)""",
     re.IGNORECASE,
 )
 
@@ -250,6 +250,17 @@ def _too_large(rules: FetchRules) -> FetchError:
     return FetchError(f"The page is larger than {rules.max_bytes // 2**20} MB.")
 
 
+# A refresh after longer than this is a page reloading itself now and then (news front pages
+# and CNN articles do it every 30 minutes), not a redirect.
+MAX_REFRESH_DELAY = 5
+
+
+_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+
+
 def _meta_refresh(body: bytes) -> str | None:
-    match = _META_REFRESH.search(body[:20_000])
-    return match.group(1).decode("ascii", "replace") if match else None
+    # Inside a comment it is not a refresh (CNN sends old IE one in a conditional comment).
+    match = _META_REFRESH.search(_COMMENT.sub(b"", body[:50_000]))
+    if not match or int(match.group(1) or 0) > MAX_REFRESH_DELAY:
+        return None
+    return match.group(2).decode("ascii", "replace")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 from urllib.parse import urlsplit
 
 from retrieval.errors import NewsbotError
 from retrieval.extract import decode_page, extract_article, plain_title
-from retrieval.fetch import DEFAULT_RULES, FetchError, FetchRules, fetch
+from retrieval.fetch import DEFAULT_RULES, FetchError, FetchRules, Page, fetch
 from retrieval.store import Draft
 from retrieval.text import clean_text
 from retrieval.urls import canonical_url
@@ -36,6 +37,12 @@ async def read_link(url: str, rules: FetchRules = DEFAULT_RULES) -> Draft:
         page = await fetch(url, rules)
     except FetchError as exc:
         raise LinkError(str(exc)) from exc
+    # Decoding and extraction take tens of milliseconds of CPU on a big page: off the loop,
+    # so one link never stalls the bot's other users.
+    return await asyncio.to_thread(_article, page)
+
+
+def _article(page: Page) -> Draft:
     text = decode_page(page.body, page.charset)
     if page.content_type == "text/plain":
         body = clean_text(text)
