@@ -210,6 +210,9 @@ def answer_json(answer: Answer) -> dict[str, object]:
                     "title": hit.article.title,
                     "publisher": hit.article.publisher,
                     "published": hit.article.published,
+                    "also_reported_by": [
+                        {"url": c.url, "publisher": c.publisher, "title": c.title} for c in hit.article.also
+                    ],
                 },
             }
             for hit in answer.hits

@@ -62,6 +62,9 @@ def _format_hit(number: int, hit: Hit, width: int, color: bool) -> list[str]:
     lines.append("     — " + source_line(source.title, source.publisher, source.published))
     if source.url:
         lines.append("       " + source.url)
+    also = source.also_reported_by()
+    if also:
+        lines.append("       also reported by " + ", ".join(also))
     return lines
 
 
@@ -92,7 +95,8 @@ def format_ingest(result: IngestResult) -> str:
     if result.added:
         verb = "Replaced with the new text of" if result.replaced else "Added"
         return f"{verb} {title}{where}: {result.passages} passage{'s' if result.passages != 1 else ''}."
-    return f"Already indexed on {article.ingested[:10]} ({result.duplicate}): {title}{where}."
+    also = "; recorded this address as another source of it" if result.copy_recorded else ""
+    return f"Already indexed on {article.ingested[:10]} ({result.duplicate}): {title}{where}{also}."
 
 
 def format_removed(article: Article) -> str:

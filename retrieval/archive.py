@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval import copies
 from retrieval.encoder import DEFAULT_MODEL, Encoder, load_encoder, passage_input, vectors_key
 from retrieval.errors import NewsbotError
 from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
@@ -31,8 +32,9 @@ from retrieval.search import (
     keyword_terms,
     make_hit,
     normalize_question,
+    with_copies,
 )
-from retrieval.store import Article, Draft, Store
+from retrieval.store import Article, Copy, Draft, Store
 from retrieval.text import content_hash
 from retrieval.urls import canonical_url
 
@@ -61,6 +63,7 @@ class IngestResult:
     duplicate: str | None = None  # why it was not added: "the same address", "the same text"
     passages: int = 0
     replaced: bool = False  # it took the place of an older version at the same address
+    copy_recorded: bool = False  # its address was recorded as another source of `article`
 
 
 @dataclass(frozen=True)
@@ -250,14 +253,30 @@ class Archive:
         return results
 
     def _duplicate(self, draft: Draft, digest: str) -> IngestResult | None:
+        """The stored article this draft repeats, if any. A copy under a new address (wire
+        copy, a re-post) is recorded as another source of the stored story."""
         if draft.url:
             same_url = self.store.article_by_url(draft.url)
             if same_url:
                 return IngestResult(same_url, added=False, duplicate="the same address")
-        same_text = self.store.article_by_hash(digest)
-        if same_text:
-            return IngestResult(same_text, added=False, duplicate="the same text")
-        return None
+            copy = self.store.copy_by_url(draft.url)
+            if copy:
+                article = self.store.article(copy.article_id)
+                if article:
+                    return IngestResult(article, added=False, duplicate="the same address, as a copy")
+        same = self.store.article_by_hash(digest)
+        why = "the same text"
+        if same is None:
+            near = self.store.near_duplicate(copies.sketch(draft.text), copies.NEAR_DUPLICATE)
+            same, why = (near[0], "nearly the same text") if near else (None, why)
+        if same is None:
+            return None
+        recorded = (
+            bool(draft.url)
+            and draft.url != same.url
+            and self.store.add_copy(Copy(same.id, draft.url, draft.title, draft.publisher, draft.published))
+        )
+        return IngestResult(same, added=False, duplicate=why, copy_recorded=recorded)
 
     def find(self, url_or_id: str) -> Article | None:
         value = url_or_id.strip()
@@ -337,6 +356,8 @@ class Archive:
             if pid in passages and passages[pid].article_id in articles
         ]
         hits = [make_hit(q, c, c.dense) for c in choose(candidates, k, self.min_relevance)]
+        found = self.store.copies_of(sorted({hit.article.id for hit in hits}))
+        hits = [with_copies(hit, found.get(hit.article.id, [])) for hit in hits]
         return Answer(q, [hit for hit in hits if self._quote_is_exact(hit)])
 
     def _encode_question(self, question: str) -> np.ndarray:
@@ -369,7 +390,8 @@ class Archive:
         )
 
     def export(self) -> Iterator[dict[str, str | None]]:
-        """Every article as a JSON-ready object that `newsbot ingest` reads back."""
+        """Every article as a JSON-ready object that `newsbot ingest` reads back. A story's
+        other sources follow it with the same text, which ingest records as copies again."""
         for article, text in self.store.iter_drafts():
             yield {
                 "url": article.url,
@@ -380,6 +402,14 @@ class Archive:
                 "language": article.language,
                 "text": text,
             }
+            for copy in self.store.copies_of([article.id]).get(article.id, []):
+                yield {
+                    "url": copy.url,
+                    "title": copy.title,
+                    "publisher": copy.publisher,
+                    "published": copy.published,
+                    "text": text,
+                }
 
 
 def check_question(question: str) -> str:

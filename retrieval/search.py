@@ -5,11 +5,11 @@ Pure functions over candidates; `archive.Archive.search` gathers the candidates.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
-from retrieval.store import Article, Passage
+from retrieval.store import Article, Copy, Passage
 from retrieval.text import split_sentences, words
 
 MAX_QUESTION_CHARS = 1000
@@ -17,162 +17,17 @@ MAX_QUESTION_CHARS = 1000
 # Function words and question words: they match nearly every passage, so as keywords they
 # only add noise to BM25 (and to the choice of the sentence to highlight).
 STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "also",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "now",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "s",
-        "t",
-        "don",
-        "according",
-        "said",
-        "says",
-        "tell",
-        "told",
-        "know",
-        "get",
-        "got",
-        "give",
-        "given",
-        "make",
-        "made",
-        "many",
-        "much",
-        "one",
-        "ones",
-        "another",
-        "news",
-        "article",
-        "report",
-        "reported",
-        "happen",
-        "happened",
-    ]
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if
+    in into is it its itself just me more most my myself no nor not now of off on once only
+    or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until
+    up very was we were what when where which while who whom whose why will with would you
+    your yours yourself yourselves s t don according said says tell told know get got give
+    given make made many much one ones another news article report reported happen happened
+    """.split()
 )
 
 
@@ -185,6 +40,16 @@ class Source:
     title: str
     publisher: str | None
     published: str | None
+    also: tuple[Copy, ...] = ()  # the same story under other addresses: "also reported by"
+
+    def also_reported_by(self) -> list[str]:
+        """Other outlets that carried the story, by name (their site where unnamed)."""
+        names: list[str] = []
+        for copy in self.also:
+            name = copy.publisher or (urlsplit(copy.url or "").hostname or "").removeprefix("www.") or None
+            if name and name != self.publisher and name not in names:
+                names.append(name)
+        return names
 
 
 @dataclass(frozen=True)
@@ -300,6 +165,10 @@ def highlight_span(question: str, passage: str) -> tuple[int, int]:
     return start, end
 
 
+def with_copies(hit: Hit, found: Sequence[Copy]) -> Hit:
+    return replace(hit, article=replace(hit.article, also=tuple(found))) if found else hit
+
+
 def make_hit(question: str, candidate: Candidate, score: float) -> Hit:
     passage, article = candidate.passage, candidate.article
     start, end = highlight_span(question, passage.text)
@@ -311,6 +180,3 @@ def make_hit(question: str, candidate: Candidate, score: float) -> Hit:
         score=round(score, 4),
         article=Source(article.id, article.url, article.title, article.publisher, article.published),
     )
-
-
-_SPACE = re.compile(r"\s+")

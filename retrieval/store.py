@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval import copies
 from retrieval.errors import NewsbotError
 from retrieval.passages import Span
 
@@ -57,6 +58,17 @@ class Passage:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Copy:
+    """The same story under another address, often from another publisher."""
+
+    article_id: int
+    url: str | None
+    title: str
+    publisher: str | None
+    published: str | None
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,44 @@ def _migration_1(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_2(db: sqlite3.Connection) -> None:
+    """Copies of a story under other addresses, and the sketches that recognise them."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE copies (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            url TEXT UNIQUE,
+            title TEXT NOT NULL,
+            publisher TEXT,
+            published TEXT,
+            added TEXT NOT NULL
+        );
+        CREATE INDEX copies_article ON copies(article_id);
+        CREATE TABLE sketches (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            signature BLOB NOT NULL
+        );
+        CREATE TABLE sketch_bands (
+            band_key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+        );
+        CREATE INDEX sketch_bands_key ON sketch_bands(band_key);
+        CREATE INDEX sketch_bands_article ON sketch_bands(article_id);
+        """,
+    )
+    for article_id, text in db.execute("SELECT id, text FROM articles").fetchall():
+        _put_sketch(db, article_id, copies.sketch(text))
+
+
+def _put_sketch(db: sqlite3.Connection, article_id: int, signature: np.ndarray) -> None:
+    db.execute("INSERT INTO sketches VALUES (?, ?)", (article_id, signature.astype(np.uint64).tobytes()))
+    db.executemany(
+        "INSERT INTO sketch_bands VALUES (?, ?)", [(key, article_id) for key in copies.band_keys(signature)]
+    )
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     # Not executescript(): it commits first, and a migration must stay inside its transaction.
     statement = ""
@@ -130,7 +180,7 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 
 
 # Numbered schema migrations: index i brings the schema to version i + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 
 
 class Store:
@@ -268,6 +318,49 @@ class Store:
         )
         return [(int(pid), float(score)) for pid, score in rows]
 
+    def near_duplicate(self, signature: np.ndarray, threshold: float) -> tuple[Article, float] | None:
+        """The stored article most like the sketched text, if at least `threshold` alike."""
+        keys = copies.band_keys(signature)
+        marks = ",".join("?" * len(keys))
+        rows = (
+            self._db()
+            .execute(
+                f"SELECT s.article_id, s.signature FROM sketches s WHERE s.article_id IN "
+                f"(SELECT DISTINCT article_id FROM sketch_bands WHERE band_key IN ({marks}))",
+                keys,
+            )
+            .fetchall()
+        )
+        best: tuple[int, float] | None = None
+        for article_id, blob in rows:
+            alike = copies.similarity(signature, np.frombuffer(blob, dtype=np.uint64))
+            if alike >= threshold and (best is None or alike > best[1]):
+                best = (article_id, alike)
+        if best is None:
+            return None
+        article = self.article(best[0])
+        return (article, best[1]) if article else None
+
+    def copy_by_url(self, url: str) -> Copy | None:
+        row = (
+            self._db()
+            .execute("SELECT article_id, url, title, publisher, published FROM copies WHERE url = ?", (url,))
+            .fetchone()
+        )
+        return Copy(*row) if row else None
+
+    def copies_of(self, article_ids: Sequence[int]) -> dict[int, list[Copy]]:
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        found: dict[int, list[Copy]] = {}
+        for row in self._db().execute(
+            f"SELECT article_id, url, title, publisher, published FROM copies WHERE article_id IN ({marks}) ORDER BY id",
+            list(article_ids),
+        ):
+            found.setdefault(row[0], []).append(Copy(*row))
+        return found
+
     def passage_count(self) -> int:
         return int(self._db().execute("SELECT count(*) FROM passages").fetchone()[0])
 
@@ -352,7 +445,12 @@ class Store:
         """
         ingested = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._write() as db:
+            kept_copies = []
             if replaces is not None:
+                kept_copies = db.execute(
+                    "SELECT url, title, publisher, published, added FROM copies WHERE article_id = ?",
+                    (replaces,),
+                ).fetchall()
                 db.execute("DELETE FROM articles WHERE id = ?", (replaces,))
             cursor = db.execute(
                 "INSERT INTO articles (url, title, publisher, author, published, ingested,"
@@ -370,6 +468,11 @@ class Store:
                 ),
             )
             article_id = int(cursor.lastrowid or 0)
+            _put_sketch(db, article_id, copies.sketch(draft.text))
+            db.executemany(  # an updated story is still reported by the same outlets
+                "INSERT INTO copies (article_id, url, title, publisher, published, added) VALUES (?, ?, ?, ?, ?, ?)",
+                [(article_id, *row) for row in kept_copies],
+            )
             passage_ids = []
             for position, span in enumerate(spans):
                 cursor = db.execute(
@@ -387,6 +490,17 @@ class Store:
         article = self.article(article_id)
         assert article is not None
         return article, passage_ids
+
+    def add_copy(self, copy: Copy) -> bool:
+        """Record another address of a stored story; False if that address is known."""
+        added = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO copies (article_id, url, title, publisher, published, added)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (copy.article_id, copy.url, copy.title, copy.publisher, copy.published, added),
+            )
+        return cursor.rowcount > 0
 
     def put_embeddings(self, model: str, ids: Sequence[int], vectors: np.ndarray) -> None:
         with self._write() as db:

@@ -80,91 +80,18 @@ def content_hash(text: str) -> str:
 
 # Tokens that end with a period without ending a sentence. Lower-case, without the final dot.
 _ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "gen",
-        "lt",
-        "col",
-        "maj",
-        "capt",
-        "cmdr",
-        "adm",
-        "sgt",
-        "cpl",
-        "pvt",
-        "sen",
-        "rep",
-        "gov",
-        "pres",
-        "supt",
-        "insp",
-        "st",
-        "mt",
-        "ft",
-        "jr",
-        "sr",
-        "rev",
-        "hon",
-        "amb",
-        "atty",
-        "ca",
-        "approx",
-        "dept",
-        "univ",
-        "inc",
-        "corp",
-        "co",
-        "ltd",
-        "llc",
-        "plc",
-        "bros",
-        "assn",
-        "intl",
-        "natl",
-        "govt",
-        "vs",
-        "etc",
-        "al",
-        "e.g",
-        "i.e",
-        "u.s",
-        "u.k",
-        "u.n",
-        "u.s.a",
-        "e.u",
-        "d.c",
-        "a.m",
-        "p.m",
-    ]
+    """
+    mr mrs ms dr prof gen lt col maj capt cmdr adm sgt cpl pvt sen rep gov pres supt insp st
+    mt ft jr sr rev hon amb atty ca approx dept univ inc corp co ltd llc plc bros assn intl
+    natl govt vs etc al e.g i.e u.s u.k u.n u.s.a e.u d.c a.m p.m
+    """.split()
 )
 # These are also ordinary words ("she said no."), so they hold a sentence together only
 # when a number follows: "No. 5", "Nov. 27".
 _NUMBER_ABBREVIATIONS = frozenset(
-    [
-        "no",
-        "nos",
-        "vol",
-        "vols",
-        "fig",
-        "figs",
-        "pp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
+    """
+    no nos vol vols fig figs pp jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
 )
 
 # A candidate boundary: terminal punctuation, any closing quotes or brackets, then space.

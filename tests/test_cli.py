@@ -97,6 +97,7 @@ def test_ask_json_has_the_documented_shape(ingested: Path, capsys: pytest.Captur
         "title": SAMPLE_TITLE,
         "publisher": "The Moscow Times",
         "published": "2024-12-05",
+        "also_reported_by": [],
     }
 
 

@@ -150,6 +150,10 @@ def test_same_story_twice_is_stored_once(
     assert code == 0
     assert out.count("Already indexed on") == 3
     assert "0 added, 3 already indexed" in out
+    wire_line = next(line for line in out.splitlines() if line.startswith(f"{site}/wire/bridge"))
+    assert "recorded this address as another source" in wire_line
+    code, out, _ = run(capsys, "ask", "What did the engineers say about the steel deck?")
+    assert "also reported by Wire Service" in out
 
 
 def test_refresh_replaces_an_updated_story_only_when_asked(
