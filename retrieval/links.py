@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import replace
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from retrieval.errors import NewsbotError
 from retrieval.extract import decode_page, extract_article, plain_title
@@ -63,15 +63,26 @@ def _article(page: Page) -> Draft:
 
 
 def _canonical(claimed: str | None, fetched: str) -> str:
-    """The page's own canonical address when it names one on the web, else where it was
-    read from; either way in one spelling (`urls.canonical_url`)."""
-    for candidate in (claimed, fetched):
-        if candidate:
-            try:
-                return canonical_url(candidate)
-            except NewsbotError:
-                continue
-    return fetched
+    """The page's own canonical address when it names one on its own site, else where it
+    was read from; either way in one spelling (`urls.canonical_url`).
+
+    A canonical link to another site is ignored: any page can claim to be any other, and
+    believing it would let a stranger's page stand in for (or, refreshed, overwrite) a
+    stored article. A true syndicated copy is recognised by its text instead.
+    """
+    fetched_url = canonical_url(fetched)
+    if claimed:
+        try:
+            own = canonical_url(urljoin(fetched, claimed))
+        except NewsbotError:
+            return fetched_url
+        if _site(own) == _site(fetched_url):
+            return own
+    return fetched_url
+
+
+def _site(url: str) -> str:
+    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def _site_name(url: str) -> str | None:

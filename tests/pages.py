@@ -98,7 +98,7 @@ def _endless(h: BaseHTTPRequestHandler) -> None:
         pass
 
 
-def routes() -> dict[str, Handler]:
+def routes(base: str) -> dict[str, Handler]:
     html = article_page().encode()
     cyrillic = (
         "<html><head><meta charset='utf-8'><title>Новости города</title></head><body><article>"
@@ -125,7 +125,26 @@ def routes() -> dict[str, Handler]:
             ).encode(),
         ),
         "/news/bridge-canonical": _send(
-            200, article_page(canonical="https://gazette.example.com/news/bridge?utm_source=feed").encode()
+            200, article_page(canonical=f"{base}/news/bridge?utm_source=feed").encode()
+        ),
+        "/news/bridge-foreign-canonical": _send(
+            200, article_page(canonical="https://gazette.example.com/news/bridge").encode()
+        ),
+        "/nul": _send(
+            200,
+            article_page(
+                title="Bridge\x00 &#xd800;vote",
+                paragraphs=[p.replace("council", "coun\x00cil &#xdfff;") for p in ARTICLE_TEXT],
+            ).encode(),
+        ),
+        "/jsonld": _send(
+            200,
+            b"""<html><head><title>x</title><script type="application/ld+json">{"@context": "https://schema.org",
+"@type": "NewsArticle", "headline": "Ferry strike ends after two weeks", "datePublished": "2024-10-02T07:00:00Z",
+"author": {"@type": "Person", "name": "Tom Baker"}, "publisher": {"@type": "Organization", "name": "Coast News"}}
+</script></head><body><article>"""
+            + "".join(f"<p>{p}</p>" for p in ARTICLE_TEXT).encode()
+            + b"</article></body></html>",
         ),
         "/r1": _redirect("/r2"),
         "/r2": _redirect("/r3"),
@@ -181,13 +200,15 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def serve_pages() -> Iterator[str]:
     """Serves the pages on 127.0.0.1; yields the base URL."""
-    handler = type("PageHandler", (_Handler,), {"table": routes()})
+    handler = type("PageHandler", (_Handler,), {})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    handler.table = routes(base)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield base
     finally:
         server.shutdown()
         server.server_close()

@@ -43,7 +43,25 @@ async def test_article_is_extracted_without_boilerplate(site: str, rules: FetchR
 
 async def test_the_pages_own_canonical_address_is_preferred(site: str, rules: FetchRules) -> None:
     draft = await read_link(f"{site}/news/bridge-canonical", rules)
-    assert draft.url == "https://gazette.example.com/news/bridge"
+    assert draft.url == f"{site}/news/bridge"
+
+
+async def test_a_canonical_link_to_another_site_is_not_believed(site: str, rules: FetchRules) -> None:
+    draft = await read_link(f"{site}/news/bridge-foreign-canonical", rules)
+    assert draft.url == f"{site}/news/bridge-foreign-canonical"
+
+
+async def test_metadata_from_json_ld(site: str, rules: FetchRules) -> None:
+    draft = await read_link(f"{site}/jsonld", rules)
+    assert draft.title == "Ferry strike ends after two weeks"
+    assert (draft.author, draft.publisher, draft.published) == ("Tom Baker", "Coast News", "2024-10-02")
+
+
+async def test_nul_and_lone_surrogates_never_reach_the_store(site: str, rules: FetchRules) -> None:
+    draft = await read_link(f"{site}/nul", rules)
+    for field in (draft.title, draft.text):
+        assert "\x00" not in field
+        field.encode("utf-8")  # raises on a lone surrogate
 
 
 async def test_redirect_chain_is_followed(site: str, rules: FetchRules) -> None:
@@ -160,10 +178,10 @@ def test_refresh_replaces_an_updated_story_only_when_asked(
     site: str, cli_env: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     assert run(capsys, "ingest", f"{site}/news/bridge-canonical")[0] == 0
-    # The same address now carries the updated text (served under another path here).
+    # The same address now carries the updated text (given as a file here).
     update = tmp_path / "update.jsonl"
     update.write_text(
-        '{"url": "https://gazette.example.com/news/bridge", "title": "Council votes to close Harbour Bridge to cars",'
+        '{"url": "' + site + '/news/bridge", "title": "Council votes to close Harbour Bridge to cars",'
         ' "text": "'
         + "\\n\\n".join([*ARTICLE_TEXT, "Update: the council will meet again on Friday."])
         + '"}\n'
