@@ -99,7 +99,7 @@ def main() -> None:
     print(f"{'':28}{'precision':>10}{'recall':>10}{'F1':>10}")
     for name, texts in (("newsbot (read_link)", ours), ("trafilatura defaults", plain)):
         p, r, f = score(texts, bodies)
-        print(f"{name:28}{p:10.3f}{r:10.3f}{f:10.3f}")
+        print(f"{name:28}{p:10.4f}{r:10.4f}{f:10.4f}")
     missed = [i for i, text in zip(ids, ours, strict=True) if not text]
     if missed:
         print(f"\nnewsbot found no article on {len(missed)} page(s): {', '.join(m[:12] for m in missed)}")

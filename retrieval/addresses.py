@@ -14,6 +14,7 @@ import socket
 from collections.abc import Iterable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DENIED_NETWORKS = tuple(
     ipaddress.ip_network(net)
@@ -72,17 +73,21 @@ def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | Non
     return None
 
 
-def is_denied(address: IPAddress, always_only: bool = False) -> bool:
+def is_denied(address: IPAddress, always_only: bool = False, allowed: tuple[IPNetwork, ...] = ()) -> bool:
     """Whether a connection to `address` is refused; with `always_only`, only the ranges
-    refused even when private addresses are allowed."""
+    refused even when private addresses are allowed; `allowed` networks (an intranet news
+    site's) are let through unless always refused."""
     if isinstance(address, ipaddress.IPv6Address):
         inner = embedded_ipv4(address)
-        if inner is not None and is_denied(inner, always_only):
+        if inner is not None and is_denied(inner, always_only, allowed):
             return True
         if address.ipv4_mapped:  # a mapped public IPv4 is that public address
             return False
-    networks = ALWAYS_DENIED_NETWORKS if always_only else DENIED_NETWORKS
-    return any(address in network for network in networks if network.version == address.version)
+    if any(address in network for network in ALWAYS_DENIED_NETWORKS if network.version == address.version):
+        return True
+    if always_only or any(address in network for network in allowed if network.version == address.version):
+        return False
+    return any(address in network for network in DENIED_NETWORKS if network.version == address.version)
 
 
 def numeric_host(host: str) -> IPAddress | None:
@@ -102,7 +107,9 @@ def numeric_host(host: str) -> IPAddress | None:
         return None
 
 
-def first_denied(addresses: Iterable[IPAddress], always_only: bool = False) -> IPAddress | None:
+def first_denied(
+    addresses: Iterable[IPAddress], always_only: bool = False, allowed: tuple[IPNetwork, ...] = ()
+) -> IPAddress | None:
     """The first denied address among a host's addresses: one is enough to refuse the host,
     since which of them a connection would use is up to the resolver's order."""
-    return next((a for a in addresses if is_denied(a, always_only)), None)
+    return next((a for a in addresses if is_denied(a, always_only, allowed)), None)

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from retrieval.addresses import IPAddress, first_denied, numeric_host
+from retrieval.addresses import IPAddress, IPNetwork, first_denied, numeric_host
 
 MAX_REDIRECTS = 5
 DEFAULT_DEADLINE = 20.0
@@ -58,6 +58,7 @@ class Page:
 @dataclass(frozen=True)
 class FetchRules:
     allow_private: bool = False  # NEWSBOT_ALLOW_PRIVATE_URLS: intranet sites, loopback tests
+    allowed_networks: tuple[IPNetwork, ...] = ()  # NEWSBOT_ALLOWED_NETWORKS: just these
     extra_ports: frozenset[int] = frozenset()
     deadline: float = DEFAULT_DEADLINE
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -93,7 +94,7 @@ def check_url(url: str, rules: FetchRules) -> str:
 
 
 def _refuse_if_denied(addresses: Iterable[IPAddress], rules: FetchRules) -> None:
-    denied = first_denied(addresses, always_only=rules.allow_private)
+    denied = first_denied(addresses, always_only=rules.allow_private, allowed=rules.allowed_networks)
     if denied is None:
         return
     if denied.is_loopback or str(denied) in ("0.0.0.0", "::"):

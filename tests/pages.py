@@ -158,6 +158,7 @@ def routes(base: str) -> dict[str, Handler]:
         "/loop-a": _redirect("/loop-b"),
         "/loop-b": _redirect("/loop-a"),
         "/to-metadata": _redirect("http://169.254.169.254/latest/meta-data/"),
+        "/to-loopback": _redirect(base.replace("127.0.0.2", "127.0.0.1") + "/news/bridge"),
         "/refresh-to-metadata": _send(
             200,
             b'<html><head><meta http-equiv="refresh" content="0; url=http://169.254.169.254/"></head></html>',
@@ -198,11 +199,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve_pages() -> Iterator[str]:
-    """Serves the pages on 127.0.0.1; yields the base URL."""
+def serve_pages(host: str = "127.0.0.1") -> Iterator[str]:
+    """Serves the pages on `host` (any of 127.0.0.0/8); yields the base URL."""
     handler = type("PageHandler", (_Handler,), {})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server = ThreadingHTTPServer((host, 0), handler)
+    base = f"http://{host}:{server.server_address[1]}"
     handler.table = routes(base)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -79,3 +79,14 @@ def test_allowing_private_addresses_still_refuses_link_local() -> None:
     assert check_url("http://10.0.0.5/a", rules) == "http://10.0.0.5/a"
     with pytest.raises(FetchError, match="private network"):
         check_url("http://169.254.169.254/", rules)
+
+
+def test_allowed_networks_open_only_themselves() -> None:
+    allowed = (ipaddress.ip_network("10.20.0.0/16"),)
+    assert not is_denied(ipaddress.ip_address("10.20.3.4"), allowed=allowed)
+    assert is_denied(ipaddress.ip_address("10.21.0.1"), allowed=allowed)
+    assert is_denied(ipaddress.ip_address("127.0.0.1"), allowed=allowed)
+    # Link-local stays refused even when listed.
+    assert is_denied(
+        ipaddress.ip_address("169.254.169.254"), allowed=(ipaddress.ip_network("169.254.0.0/16"),)
+    )

@@ -254,6 +254,9 @@ def test_unusable_data_dir_is_a_clear_error(
         ("NEWSBOT_TOP_K", "0"),
         ("NEWSBOT_MIN_RELEVANCE", "2"),
         ("NEWSBOT_LOG_LEVEL", "LOUD"),
+        ("NEWSBOT_ALLOWED_NETWORKS", "10.0.0.0/33"),
+        ("NEWSBOT_FETCH_PORTS", "http"),
+        ("NEWSBOT_ALLOW_PRIVATE_URLS", "perhaps"),
     ],
 )
 def test_bad_setting_names_the_variable(

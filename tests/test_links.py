@@ -3,6 +3,7 @@ its metadata; every way a link goes wrong gives a short message and stores nothi
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +110,21 @@ async def test_loopback_is_refused_unless_allowed(site: str, rules: FetchRules) 
         await read_link(f"{site}/news/bridge", FetchRules(extra_ports=frozenset({port})))
     with pytest.raises(LinkError, match="the computer I run on"):
         await read_link(f"http://localhost:{port}/news/bridge", FetchRules(extra_ports=frozenset({port})))
+
+
+async def test_redirect_to_loopback_is_refused_when_only_the_site_is_allowed() -> None:
+    # An intranet news site at 127.0.0.2 is allowed by network; its redirect to 127.0.0.1 is not.
+    with serve_pages("127.0.0.2") as intranet:
+        port = urlsplit(intranet).port
+        assert port is not None
+        rules = FetchRules(
+            allowed_networks=(ipaddress.ip_network("127.0.0.2/32"),),
+            extra_ports=frozenset({port}),
+            deadline=3,
+        )
+        assert (await read_link(f"{intranet}/news/bridge", rules)).text.split("\n\n") == ARTICLE_TEXT
+        with pytest.raises(LinkError, match="the computer I run on"):
+            await read_link(f"{intranet}/to-loopback", rules)
 
 
 async def test_cp1251_labelled_utf8_is_decoded(site: str, rules: FetchRules) -> None:
