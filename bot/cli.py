@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="what the archive holds")
     stats.set_defaults(command=cmd_stats)
 
+    run = commands.add_parser("run", help="start the Telegram bot (needs NEWSBOT_TELEGRAM_TOKEN)")
+    run.set_defaults(command=cmd_run)
+
     remove = commands.add_parser("remove", help="remove an article")
     remove.add_argument("article", metavar="URL_OR_ID")
     remove.set_defaults(command=cmd_remove)
@@ -257,8 +260,46 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import run  # Telegram's libraries only for the command that needs them
+
+    if settings.telegram_token is not None:
+        _redact(settings.telegram_token.get_secret_value())
+    run(settings)
+    return 0
+
+
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="newsbot: %(message)s", stream=sys.stderr)
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+class _Redacted(logging.Filter):
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.secret in message:
+            record.msg, record.args = message.replace(self.secret, "[token]"), None
+        if record.exc_info and record.exc_info[1] is not None and self.secret in str(record.exc_info[1]):
+            record.exc_text = (
+                logging.Formatter().formatException(record.exc_info).replace(self.secret, "[token]")
+            )
+            record.exc_info = None
+            record.msg = f"{record.msg}\n{record.exc_text}"
+            record.exc_text = None
+        return True
+
+
+def _redact(secret: str) -> None:
+    """Keep the bot token out of every log line, whoever logs it (an exception from the
+    HTTP library quotes the request URL, token included)."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_Redacted(secret))
 
 
 if __name__ == "__main__":

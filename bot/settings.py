@@ -4,9 +4,10 @@ everything below takes plain arguments."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from retrieval.addresses import IPNetwork
@@ -16,6 +17,8 @@ from retrieval.errors import NewsbotError
 from retrieval.fetch import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, FetchRules
 
 PREFIX = "NEWSBOT_"
+TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
+SECRET_FIELDS = {"telegram_token", "webhook_secret"}
 
 
 class Settings(BaseSettings):
@@ -31,6 +34,44 @@ class Settings(BaseSettings):
     fetch_ports: str = ""  # comma-separated ports allowed besides 80 and 443
     fetch_timeout: float = Field(DEFAULT_DEADLINE, gt=0, le=300)
     max_page_mb: float = Field(DEFAULT_MAX_BYTES / 2**20, gt=0, le=100)
+
+    # Telegram: only `newsbot run` needs these.
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = Field("https://api.telegram.org", pattern=r"^https?://[^\s/]+(/[^\s]*)?$")
+    admin_ids: str = ""  # comma-separated numeric Telegram user ids
+    webhook_url: str = Field("", pattern=r"^(https?://\S+)?$")
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    links_per_message: int = Field(3, ge=1, le=20)
+    ingests_per_hour: int = Field(20, ge=1, le=10_000)
+    questions_per_minute: int = Field(12, ge=1, le=1_000)
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        # The token itself is never echoed back: "got" would print it.
+        if value is not None and not TOKEN_PATTERN.fullmatch(value.get_secret_value()):
+            raise ValueError("not a bot token from @BotFather (they look like 123456789:AAE...)")
+        return value
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _admins(cls, value: str) -> str:
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            if not part.isdigit():
+                raise ValueError("expected numeric Telegram user ids separated by commas (not @usernames)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    def admins(self) -> frozenset[int]:
+        return frozenset(int(p) for p in self.admin_ids.split(",") if p.strip())
 
     @field_validator("fetch_ports")
     @classmethod
@@ -72,5 +113,8 @@ def load_settings(env_file: Path | str | None = ".env") -> Settings:
         for error in exc.errors():
             name = PREFIX + str(error["loc"][0]).upper() if error["loc"] else PREFIX + "?"
             message = error["msg"].removeprefix("Value error, ").rstrip(".")
-            lines.append(f"{name}: {message} (got {error.get('input')!r})")
+            if error["loc"] and error["loc"][0] in SECRET_FIELDS:
+                lines.append(f"{name}: {message}")
+            else:
+                lines.append(f"{name}: {message} (got {error.get('input')!r})")
         raise NewsbotError("\n".join(lines)) from None
