@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -78,6 +79,8 @@ def build_application(settings: Settings, archive: Archive) -> Application[Any, 
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    mode = "webhook" if application.bot_data["settings"].webhook_url else "polling"
+    log.warning("newsbot is running as @%s (%s); Ctrl-C stops it.", application.bot.username, mode)
     try:
         await application.bot.set_my_commands(COMMANDS)
     except Exception as exc:  # a missing command menu is no reason not to start
@@ -92,6 +95,21 @@ def _token(settings: Settings) -> str:
     return settings.telegram_token.get_secret_value()
 
 
+class BriefTelegramErrors(logging.Filter):
+    """python-telegram-bot logs a full traceback for every failed Bot API call it retries; an
+    operator needs one line ("cannot reach", "bad token"), which the exception message is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            record.name.startswith("telegram")
+            and record.exc_info
+            and isinstance(record.exc_info[1], TelegramError)
+        ):
+            record.msg = f"{record.getMessage()} ({record.exc_info[1]})"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        return True
+
+
 def run(settings: Settings) -> None:
     """Serve until interrupted: long polling, or a webhook when NEWSBOT_WEBHOOK_URL is set."""
     _token(settings)  # fail on a missing token before loading the model
@@ -103,7 +121,19 @@ def run(settings: Settings) -> None:
     )
     archive.open()  # the model and index, before the first question rather than during it
     application = build_application(settings, archive)
-    log.warning("newsbot is running (%s); Ctrl-C stops it.", "webhook" if settings.webhook_url else "polling")
+    try:
+        _serve(application, settings)
+    except InvalidToken as exc:
+        raise NewsbotError(
+            "Telegram did not accept the token in NEWSBOT_TELEGRAM_TOKEN; check it with @BotFather."
+        ) from exc
+    except NetworkError as exc:
+        raise NewsbotError(
+            f"Cannot reach the Telegram Bot API at {settings.telegram_api_url} ({exc.message})."
+        ) from exc
+
+
+def _serve(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
     if settings.webhook_url:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         application.run_webhook(

@@ -261,8 +261,10 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import run  # Telegram's libraries only for the command that needs them
+    from bot.app import BriefTelegramErrors, run  # Telegram's libraries only where needed
 
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(BriefTelegramErrors())  # before redaction, which runs after it
     if settings.telegram_token is not None:
         _redact(settings.telegram_token.get_secret_value())
     run(settings)
