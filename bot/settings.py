@@ -22,7 +22,10 @@ SECRET_FIELDS = {"telegram_token", "webhook_secret"}
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix=PREFIX, env_file=".env", extra="ignore")
+    # An empty variable (as .env.example leaves the optional ones) means "use the default".
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     data_dir: Path = Path("data")
     embedding_model: str = Field(DEFAULT_MODEL, min_length=1)

@@ -284,3 +284,20 @@ def test_the_installed_command_runs_as_a_person_would(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "No articles yet" in done.stderr
+
+
+def test_env_example_copied_to_dotenv_is_valid_and_documents_every_setting(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.settings import Settings
+
+    example = (ROOT / ".env.example").read_text()
+    (tmp_path / ".env").write_text(
+        example.replace("NEWSBOT_DATA_DIR=data", f"NEWSBOT_DATA_DIR={tmp_path / 'd'}")
+    )
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, "stats")[0] == 0
+    documented = {line.split("=")[0] for line in example.splitlines() if line.startswith("NEWSBOT_")}
+    assert documented == {f"NEWSBOT_{name.upper()}" for name in Settings.model_fields}
+    readme = (ROOT / "README.md").read_text()
+    assert [name for name in sorted(documented) if f"`{name}`" not in readme] == []
