@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.speed
+	$(BIN)/python -m bench.bot_load
 
 clean:
 	rm -rf $(VENV) data/newsbot.db* data/newsbot*.faiss* data/.newsbot*

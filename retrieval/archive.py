@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import copies
-from retrieval.encoder import DEFAULT_MODEL, Encoder, load_encoder, passage_input, vectors_key
+from retrieval.encoder import DEFAULT_MODEL, Encoder, QueryBatcher, load_encoder, passage_input, vectors_key
 from retrieval.errors import NewsbotError
 from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
 from retrieval.passages import split_passages
@@ -96,6 +96,7 @@ class Archive:
         self._open_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._query_vector = functools.lru_cache(maxsize=2048)(self._encode_question)
+        self._questions = QueryBatcher(lambda texts: self.encoder.encode(texts))
 
     # -- the model and the index, loaded on first use --------------------------------------
 
@@ -361,7 +362,7 @@ class Archive:
         return Answer(q, [hit for hit in hits if self._quote_is_exact(hit)])
 
     def _encode_question(self, question: str) -> np.ndarray:
-        vector = self.encoder.encode([question])[0]
+        vector = self._questions(question)
         vector.flags.writeable = False  # shared through the cache
         return vector
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import Protocol
 
 import numpy as np
@@ -69,6 +70,48 @@ class SentenceTransformerEncoder:
                 show_progress_bar=False,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class QueryBatcher:
+    """Encodes questions that arrive together in one batch.
+
+    The model runs one batch at a time (see the lock above); questions that arrive while it
+    is busy wait for the next batch instead of queueing one by one, and a batch of 50 short
+    questions costs little more than one. The first caller to find the model idle becomes
+    the leader and encodes batches until none are waiting; the others just wait for their row.
+    """
+
+    def __init__(self, encode: Callable[[Sequence[str]], np.ndarray]) -> None:
+        self._encode = encode
+        self._lock = threading.Lock()
+        self._pending: list[tuple[str, Future[np.ndarray]]] = []
+        self._busy = False
+
+    def __call__(self, text: str) -> np.ndarray:
+        future: Future[np.ndarray] = Future()
+        with self._lock:
+            self._pending.append((text, future))
+            leader = not self._busy
+            self._busy = True
+        if leader:
+            self._drain()
+        return future.result()
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                batch, self._pending = self._pending, []
+                if not batch:
+                    self._busy = False
+                    return
+            try:
+                vectors = self._encode([text for text, _ in batch])
+            except BaseException as exc:
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            for (_, future), vector in zip(batch, vectors, strict=True):
+                future.set_result(vector)
 
 
 @functools.cache

@@ -103,6 +103,7 @@ class Call:
     method: str
     params: dict[str, Any]
     ok: bool
+    at: float = field(default_factory=time.monotonic)  # when the server answered it
 
 
 @dataclass
