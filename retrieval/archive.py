@@ -24,10 +24,13 @@ from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file
 from retrieval.passages import split_passages
 from retrieval.search import (
     MAX_QUESTION_CHARS,
+    MIN_ARTICLE_COVERAGE,
+    SPECIFIC_QUESTION_TERMS,
     Answer,
     Candidate,
     Hit,
     choose,
+    coverage,
     covers,
     keyword_terms,
     make_hit,
@@ -356,7 +359,13 @@ class Archive:
             for pid in ids
             if pid in passages and passages[pid].article_id in articles
         ]
-        hits = [make_hit(q, c, c.dense) for c in choose(candidates, k, self.min_relevance)]
+        chosen = choose(candidates, k, self.min_relevance)
+        if chosen and len(terms) >= SPECIFIC_QUESTION_TERMS:
+            articles_quoted = {c.article.id for c in chosen}
+            best = max(coverage(terms, self.store.article_text(a)) for a in articles_quoted)
+            if best < MIN_ARTICLE_COVERAGE:
+                chosen = []
+        hits = [make_hit(q, c, c.dense) for c in chosen]
         found = self.store.copies_of(sorted({hit.article.id for hit in hits}))
         hits = [with_copies(hit, found.get(hit.article.id, [])) for hit in hits]
         return Answer(q, [hit for hit in hits if self._quote_is_exact(hit)])

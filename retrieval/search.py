@@ -112,12 +112,26 @@ def keyword_terms(question: str, limit: int = 24) -> list[str]:
     return terms[:limit]
 
 
-def covers(terms: Sequence[str], text: str) -> bool:
-    """Whether `text` holds every term (compared by crude stem: "missiles" ~ "missile")."""
+def coverage(terms: Sequence[str], text: str) -> float:
+    """Share of the terms that `text` holds (compared by crude stem: "missiles" ~ "missile")."""
     if not terms:
-        return False
+        return 0.0
     have = {_stem(w) for w in words(text)}
-    return all(_stem(t) in have for t in terms)
+    return sum(_stem(t) in have for t in terms) / len(terms)
+
+
+def covers(terms: Sequence[str], text: str) -> bool:
+    """Whether `text` holds every term."""
+    return bool(terms) and coverage(terms, text) == 1.0
+
+
+# A specific question (this many content words or more) whose words are mostly absent from
+# every article that would be quoted asks about something those articles do not report:
+# "What agreement on prisoner exchanges did Gerasimov and Brown reach?" over an article on
+# their call that mentions no agreement. Shorter questions are vaguer and paraphrase more
+# ("What weapon was discussed?"), so for them the cosine floor alone decides.
+SPECIFIC_QUESTION_TERMS = 4
+MIN_ARTICLE_COVERAGE = 0.5
 
 
 def choose(

@@ -80,6 +80,16 @@ def test_unrelated_questions_are_not_found(archive: Archive, question: str) -> N
     assert answer.hits == []
 
 
+def test_specific_question_about_something_the_article_does_not_report_is_not_found(archive: Archive) -> None:
+    # On topic (the same two generals, the same call) but asking for what is not there.
+    assert archive.search("Which agreement on prisoner exchanges did Gerasimov and Brown sign?").hits == []
+    assert archive.search("How many tanks did Gerasimov promise to withdraw from Kherson?").hits == []
+
+
+def test_short_paraphrased_questions_are_still_answered(archive: Archive) -> None:
+    assert "Oreshnik" in archive.search("Which weapon did the two military chiefs discuss?").hits[0].text
+
+
 def test_weak_passages_are_left_out_rather_than_padding_the_answer(archive: Archive) -> None:
     hits = archive.search("What missile was discussed?", k=10).hits
     assert 1 <= len(hits) < 10
