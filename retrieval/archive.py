@@ -11,6 +11,7 @@ import functools
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,12 +89,17 @@ class Archive:
         min_relevance: float = DEFAULT_MIN_RELEVANCE,
         top_k: int = DEFAULT_TOP_K,
         encoder: Encoder | None = None,
+        graph: bool = False,
     ) -> None:
+        """`graph`: keep an HNSW graph beside the exact index once the archive is large,
+        built in a background thread; for long-running processes such as the bot (a
+        one-question command would pay for a graph it never uses)."""
         self.data_dir = Path(data_dir)
         self.model = model
         self.min_relevance = min_relevance
         self.top_k = top_k
         self.store = Store(self.data_dir)
+        self._graph = graph
         self._encoder = encoder
         self._index: PassageIndex | None = None
         self._open_lock = threading.Lock()
@@ -124,7 +130,18 @@ class Archive:
                     self._index = self._load_or_rebuild(encoder, progress)
                 index = self._index
         self._sync(index)
+        if self._graph and index.needs_graph():
+            threading.Thread(target=self._build_graph, args=(index,), name="hnsw", daemon=True).start()
         return index
+
+    def _build_graph(self, index: PassageIndex) -> None:
+        started = time.perf_counter()
+        try:
+            index.build_graph()
+        except Exception:
+            log.exception("Building the HNSW graph failed; searches stay exact.")
+            return
+        log.info("HNSW graph of %d vectors built in %.0f s.", len(index), time.perf_counter() - started)
 
     def _load_or_rebuild(self, encoder: Encoder, progress: Progress | None) -> PassageIndex:
         key = vectors_key(encoder)

@@ -44,8 +44,33 @@ class Manifest:
     checksum: str  # sha256 of the index file
 
 
+# Above this many vectors a long-running process also keeps an HNSW graph: flat search is
+# linear in the vectors (measured 17 ms at 100k, 141 ms at 1M on 2 cores), HNSW nearly flat.
+GRAPH_THRESHOLD = 50_000
+GRAPH_M = 32
+GRAPH_EF_CONSTRUCTION = 64
+GRAPH_EF_SEARCH = 128
+# Vectors added or removed since the graph was built are handled beside it (the added ones
+# searched exactly, the removed ones filtered out); past this many, search goes flat until
+# the next graph is built.
+GRAPH_MAX_CHANGES = 20_000
+
+
+@dataclass
+class _Graph:
+    index: faiss.IndexHNSWFlat
+    ids: np.ndarray  # graph position -> passage id
+    added: faiss.IndexIDMap2  # vectors added since the graph was built, searched exactly
+    removed: set[int]  # passage ids removed since
+
+
 class PassageIndex:
-    """Passage vectors searchable by inner product (cosine, as vectors are unit length)."""
+    """Passage vectors searchable by inner product (cosine, as vectors are unit length).
+
+    The flat index is exact and always complete; above GRAPH_THRESHOLD vectors, `build_graph`
+    (run in the background by long-running processes) adds an HNSW graph that answers
+    searches approximately and much faster, the flat index staying the truth beside it.
+    """
 
     def __init__(self, vectors: str, dim: int) -> None:
         self.vectors = vectors
@@ -54,6 +79,8 @@ class PassageIndex:
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         # FAISS may be searched from several threads at once, but not while it changes.
         self._lock = threading.RLock()
+        self._graph: _Graph | None = None
+        self._building: _Graph | None = None  # changes made while a graph is being built
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -65,25 +92,85 @@ class PassageIndex:
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids) == 0:
             return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
         with self._lock:
-            self._index.add_with_ids(
-                np.ascontiguousarray(vectors, dtype=np.float32),
-                np.ascontiguousarray(ids, dtype=np.int64),
-            )
+            self._index.add_with_ids(vectors, ids)
+            for graph in (self._graph, self._building):
+                if graph is not None:
+                    graph.added.add_with_ids(vectors, ids)
+                    graph.removed.difference_update(ids.tolist())
 
     def remove(self, ids: np.ndarray) -> None:
         if len(ids) == 0:
             return
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
         with self._lock:
-            self._index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64))  # type: ignore[arg-type]
+            self._index.remove_ids(ids)  # type: ignore[arg-type]
+            for graph in (self._graph, self._building):
+                if graph is not None:
+                    graph.added.remove_ids(ids)  # type: ignore[arg-type]
+                    graph.removed.update(ids.tolist())
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         """The k nearest passages to one query vector: (passage id, cosine), best first."""
+        query = query.reshape(1, -1).astype(np.float32)
         with self._lock:
             if self._index.ntotal == 0:
                 return []
+            graph = self._graph
+            if graph is None or graph.added.ntotal + len(graph.removed) > GRAPH_MAX_CHANGES:
+                scores, ids = self._index.search(query, k)
+                return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+            scores, positions = graph.index.search(query, k + len(graph.removed))
+            found = [
+                (int(graph.ids[p]), float(s))
+                for p, s in zip(positions[0], scores[0], strict=True)
+                if p >= 0 and int(graph.ids[p]) not in graph.removed
+            ]
+            if graph.added.ntotal:
+                scores, ids = graph.added.search(query, k)
+                found += [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        return sorted(found, key=lambda hit: hit[1], reverse=True)[:k]
+
+    def exact_search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Search the flat index whatever graph exists (to measure the graph's recall)."""
+        with self._lock:
             scores, ids = self._index.search(query.reshape(1, -1).astype(np.float32), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    @property
+    def has_graph(self) -> bool:
+        return self._graph is not None
+
+    def needs_graph(self) -> bool:
+        graph = self._graph
+        if len(self) < GRAPH_THRESHOLD or self._building is not None:
+            return False
+        return graph is None or graph.added.ntotal + len(graph.removed) > GRAPH_MAX_CHANGES // 2
+
+    def build_graph(self) -> None:
+        """Build an HNSW graph of the current vectors and start searching it. Slow (minutes
+        at a million vectors): run it in a worker thread; searches stay exact meanwhile."""
+        with self._lock:
+            if self._building is not None:
+                return
+            n = int(self._index.ntotal)
+            ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)
+            vectors = self._index.index.reconstruct_n(0, n)
+            building = _Graph(faiss.IndexHNSWFlat(self.dim, GRAPH_M, faiss.METRIC_INNER_PRODUCT), ids,
+                              faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim)), set())  # fmt: skip
+            self._building = building
+        try:
+            building.index.hnsw.efConstruction = GRAPH_EF_CONSTRUCTION
+            building.index.add(vectors)
+            building.index.hnsw.efSearch = GRAPH_EF_SEARCH
+        except BaseException:
+            with self._lock:
+                self._building = None
+            raise
+        with self._lock:
+            self._graph, self._building = building, None
 
     def cosines(self, query: np.ndarray, ids: list[int]) -> dict[int, float]:
         """Cosine of the query with each listed passage that is in the index."""
