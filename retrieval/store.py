@@ -22,6 +22,8 @@ from retrieval.errors import NewsbotError
 from retrieval.passages import Span
 
 STORE_FILE = "newsbot.db"
+PRUNE_FROM_PASSAGES = 20_000  # archives this large drop keywords found in over...
+COMMON_TERM_SHARE = 0.02  # ...this share of passages (see Store._discriminating)
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,14 @@ class Store:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
+            # Per connection, in the temp schema: the keyword index's vocabulary (how many
+            # passages hold each stemmed term), and a scratch table whose tokenizer stems a
+            # question's words exactly as the index stemmed the passages.
+            db.execute("CREATE VIRTUAL TABLE temp.passages_vocab USING fts5vocab(main, passages_fts, 'row')")
+            db.execute(
+                "CREATE VIRTUAL TABLE temp.query_words USING fts5(word, tokenize = 'porter unicode61 remove_diacritics 2')"
+            )
+            db.execute("CREATE VIRTUAL TABLE temp.query_stems USING fts5vocab(temp, query_words, 'instance')")
             self._local.db = db
         return db
 
@@ -306,6 +316,7 @@ class Store:
 
     def keyword_search(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
         """(passage id, BM25 score; higher is better) for passages matching any term."""
+        terms = self._discriminating(terms)
         if not terms:
             return []
         query = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
@@ -317,6 +328,31 @@ class Store:
             (query, limit),
         )
         return [(int(pid), float(score)) for pid, score in rows]
+
+    def _discriminating(self, terms: Sequence[str]) -> list[str]:
+        """The terms without those too common to tell passages apart, in a large archive.
+
+        BM25 gives a word in most passages almost no weight, yet FTS5 still scores every
+        passage holding it: at 100k passages such words made the keyword search the slowest
+        step. Small archives keep every term (there, every word is "common").
+        """
+        total = self.passage_count()
+        if total < PRUNE_FROM_PASSAGES or len(terms) < 2:
+            return list(terms)
+        db = self._db()
+        db.execute("DELETE FROM temp.query_words")
+        db.executemany("INSERT INTO temp.query_words (rowid, word) VALUES (?, ?)", enumerate(terms))
+        stems = dict(db.execute("SELECT doc, term FROM temp.query_stems").fetchall())
+        marks = ",".join("?" * len(stems))
+        counts = dict(
+            db.execute(
+                f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({marks})", list(stems.values())
+            )
+        )
+        frequency = {term: counts.get(stems.get(n, ""), 0) for n, term in enumerate(terms)}
+        kept = [term for term in terms if frequency[term] <= COMMON_TERM_SHARE * total]
+        # Never all: a question of only common words still searches by its rarest.
+        return kept or sorted(terms, key=frequency.__getitem__)[:2]
 
     def near_duplicate(self, signature: np.ndarray, threshold: float) -> tuple[Article, float] | None:
         """The stored article most like the sketched text, if at least `threshold` alike."""

@@ -153,3 +153,24 @@ def test_stored_vectors_match_the_index(saved: Path, encoder: Encoder) -> None:
     index = PassageIndex.load(saved, key, encoder.dim)
     assert np.array_equal(np.sort(index.ids()), found)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_large_archives_search_keywords_by_their_discriminating_words(
+    data_dir: Path, encoder: Encoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retrieval import store as store_module
+
+    archive = Archive(data_dir, encoder=encoder)
+    archive.ingest(load_file(SAMPLE)[0].draft)
+    archive.ingest(_draft("test", HARBOUR_JSONL))
+    monkeypatch.setattr(store_module, "PRUNE_FROM_PASSAGES", 1)
+    monkeypatch.setattr(store_module, "COMMON_TERM_SHARE", 0.2)
+    # "russia" is in most of the sample's passages; "oreshnik" in one. Stemmed as the index
+    # stems ("missiles" -> "missil"), so plural and singular count together.
+    assert archive.store._discriminating(["russia", "oreshnik", "missiles"]) == ["oreshnik", "missiles"]
+    # Only common words: the rarest two still search.
+    rarest = archive.store._discriminating(["the", "russia", "of"])
+    assert sorted(rarest) == ["of", "russia"]
+    hits = archive.store.keyword_search(["russia", "oreshnik"], 5)
+    assert len(hits) == 1
+    assert "Oreshnik" in archive.store.passages([hits[0][0]])[hits[0][0]].text
