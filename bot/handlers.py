@@ -32,7 +32,7 @@ from bot.limits import Allowance
 from bot.settings import Settings
 from retrieval.archive import Archive
 from retrieval.errors import NewsbotError
-from retrieval.links import LinkError, find_links, read_link
+from retrieval.links import find_links, read_link
 from retrieval.search import Answer
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,9 @@ async def answer_question(message: Message, question: str, context: BotContext) 
     try:
         answer = await asyncio.to_thread(context.archive.search, query, context.settings.top_k)
     except NewsbotError as exc:
-        await send_html(context.bot, message.chat_id, _escape(str(exc)), message.message_id, _thread(message))
+        await send_html(
+            context.bot, message.chat_id, html.escape(str(exc)), message.message_id, _thread(message)
+        )
         return
     await _send_answer(message, answer, query, context)
 
@@ -268,10 +270,7 @@ async def _read_one(url: str, status: Message, context: BotContext) -> None:
     try:
         draft = await read_link(url, context.settings.fetch_rules())
         result = await asyncio.to_thread(context.archive.ingest, draft)
-    except LinkError as exc:
-        await edit_html(status, replies.link_error_html(url, str(exc)))
-        return
-    except NewsbotError as exc:
+    except NewsbotError as exc:  # LinkError included: the page could not be read, or stored
         await edit_html(status, replies.link_error_html(url, str(exc)))
         return
     except Exception:
@@ -331,7 +330,3 @@ async def error_handler(update: object, context: BotContext) -> None:
 
 def _thread(message: Message) -> int | None:
     return message.message_thread_id if message.is_topic_message else None
-
-
-def _escape(text: str) -> str:
-    return html.escape(text)

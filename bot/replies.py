@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.terminal import human_date
+from bot.terminal import human_date, stats_rows
 from retrieval.archive import ArchiveStats, IngestResult
 from retrieval.search import Answer, Hit, Source
 from retrieval.store import Article
@@ -175,20 +175,7 @@ def link_error_html(url: str, reason: str) -> str:
 
 
 def stats_html(stats: ArchiveStats) -> str:
-    index = (
-        "not built yet"
-        if stats.indexed is None
-        else f"{stats.indexed:,} vectors, {stats.index_bytes / 2**20:.1f} MB"
-    )
-    rows = [
-        ("Articles", f"{stats.articles:,}"),
-        ("Passages", f"{stats.passages:,}"),
-        ("Model", stats.model),
-        ("Index", index),
-        ("Newest article", human_date(stats.newest_published) or "none"),
-        ("Last added", stats.newest_ingested or "never"),
-    ]
-    return "\n".join(f"<b>{name}:</b> {html.escape(value)}" for name, value in rows)
+    return "\n".join(f"<b>{name}:</b> {html.escape(value)}" for name, value in stats_rows(stats))
 
 
 def sources_html(articles: Sequence[Article]) -> str:

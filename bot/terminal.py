@@ -104,20 +104,23 @@ def format_removed(article: Article) -> str:
     return f"Removed article {article.id}: “{article.title}”{where}."
 
 
-def format_stats(stats: ArchiveStats, data_dir: str) -> str:
-    if stats.indexed is None:
-        index = "not built yet"
-    else:
-        index = f"{stats.indexed:,} vectors, {_size(stats.index_bytes)}"
-    rows = [
+def stats_rows(stats: ArchiveStats) -> list[tuple[str, str]]:
+    """What `newsbot stats` and the bot's /stats report, as (label, value) rows."""
+    index = (
+        "not built yet" if stats.indexed is None else f"{stats.indexed:,} vectors, {_size(stats.index_bytes)}"
+    )
+    return [
         ("Articles", f"{stats.articles:,}"),
         ("Passages", f"{stats.passages:,}"),
         ("Model", stats.model),
         ("Index", index),
         ("Newest article", human_date(stats.newest_published) or "none"),
         ("Last added", stats.newest_ingested or "never"),
-        ("Data directory", data_dir),
     ]
+
+
+def format_stats(stats: ArchiveStats, data_dir: str) -> str:
+    rows = [*stats_rows(stats), ("Data directory", data_dir)]
     return "\n".join(f"{name + ':':<16} {value}" for name, value in rows)
 
 

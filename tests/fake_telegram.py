@@ -136,6 +136,7 @@ class FakeTelegram:
         entities: list[dict[str, Any]] | None = None,
         first_name: str = "Ann",
         sender_chat: dict[str, Any] | None = None,
+        topic: int | None = None,
     ) -> dict[str, Any]:
         """Push a message from a user; returns the message as the bot will see it."""
         chat_id = user_id if chat_id is None else chat_id
@@ -159,6 +160,9 @@ class FakeTelegram:
             message["reply_to_message"] = reply_to
         if sender_chat:
             message["sender_chat"] = sender_chat
+        if topic is not None:  # a message in a forum topic of a supergroup
+            message.update(message_thread_id=topic, is_topic_message=True)
+            message["chat"]["is_forum"] = True
         self.push({"message": message})
         return message
 

@@ -291,6 +291,15 @@ async def test_group_chatter_is_ignored_but_mentions_replies_and_ask_are_answere
     assert not [p for p in bot.sent() if _reply_id(p) == chatter["message_id"]]
 
 
+async def test_answers_in_a_forum_topic_stay_in_that_topic(bot: FakeTelegram) -> None:
+    asked = bot.user_message(
+        "/ask Which missile was discussed?", chat_id=GROUP, chat_type="supergroup", topic=77
+    )
+    [reply] = await replies_to(bot, asked)
+    assert int(reply["message_thread_id"]) == 77
+    assert "Oreshnik" in reply["text"]
+
+
 # -- links ----------------------------------------------------------------------------------------
 
 
