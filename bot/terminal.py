@@ -35,8 +35,12 @@ def format_answer(answer: Answer, articles_held: int, color: bool) -> str:
     if not answer.answered:
         lines.append(
             textwrap.fill(
-                f"Not found: none of the {articles_held:,} article{'s' if articles_held != 1 else ''} "
-                "I have answers that. Add articles about it with `newsbot ingest`.",
+                (
+                    "Not found: the 1 article I have does not answer that."
+                    if articles_held == 1
+                    else f"Not found: none of the {articles_held:,} articles I have answers that."
+                )
+                + " Add articles about it with `newsbot ingest`.",
                 width,
                 initial_indent="  ",
                 subsequent_indent="  ",
