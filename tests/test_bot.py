@@ -191,13 +191,13 @@ async def test_asking_too_fast_gets_one_slow_down(
 ) -> None:
     settings = make_settings(fake, data_dir, questions_per_minute=2)
     async with running(settings, archive):
-        messages = [fake.user_message(f"Which missile was discussed? ({n})") for n in range(5)]
+        for n in range(5):
+            fake.user_message(f"Which missile was discussed? ({n})")
         await wait(fake, lambda f: len(f.sent()) >= 3, "answers and the warning")
         await asyncio.sleep(1.0)
     texts = [p["text"] for p in fake.sent()]
     assert sum("faster than I can read" in t for t in texts) == 1
     assert sum("<blockquote" in t for t in texts) == 2
-    assert len(messages) == 5
 
 
 async def test_long_answers_are_split_within_telegrams_limit(
@@ -216,15 +216,14 @@ async def test_long_answers_are_split_within_telegrams_limit(
     )
     settings = make_settings(fake, data_dir, top_k=10)
     async with running(settings, archive):
-        message = fake.user_message("Zubrowka")
-        sent = await wait(fake, lambda f: len(f.sent()) >= 2 and f.sent(), "a split answer")
+        fake.user_message("Zubrowka")
+        await wait(fake, lambda f: len(f.sent()) >= 2, "a split answer")
         await asyncio.sleep(1.0)
         sent = fake.sent()
     assert len(sent) >= 2
     for params in sent:  # each part was accepted by the fake server's length and HTML checks
         assert len(visible_text(params["text"]).encode("utf-16-le")) // 2 <= 4096
     assert sum(p["text"].count("<blockquote") for p in sent) == 10
-    assert message["message_id"]
 
 
 # -- delivery that does not break ---------------------------------------------------------------
@@ -343,14 +342,13 @@ async def test_too_many_links_are_politely_limited(
 ) -> None:
     settings = make_settings(fake, data_dir, site, links_per_message=1, ingests_per_hour=1)
     async with running(settings, archive):
-        first = fake.user_message(f"{site}/news/bridge {site}/wire/bridge")
+        fake.user_message(f"{site}/news/bridge {site}/wire/bridge")
         texts = await wait(fake, lambda f: len(f.sent()) >= 2 and [p["text"] for p in f.sent()], "replies")
         assert "I read up to 1 per message" in texts[0]
         await wait(fake, lambda f: f.sent("editMessageText"), "the read")
         fake.user_message(f"{site}/news/bridge-copy")
         texts = await wait(fake, lambda f: len(f.sent()) >= 3 and [p["text"] for p in f.sent()], "the limit")
         assert "links this hour" in texts[-1]
-        assert first
 
 
 # -- inline mode ----------------------------------------------------------------------------------
