@@ -377,29 +377,20 @@ class Archive:
             if pid in passages and passages[pid].article_id in articles
         ]
         chosen = choose(candidates, k, self.min_relevance)
-        if chosen and len(terms) >= SPECIFIC_QUESTION_TERMS:
-            articles_quoted = {c.article.id for c in chosen}
-            best = max(coverage(terms, self.store.article_text(a)) for a in articles_quoted)
-            if best < MIN_ARTICLE_COVERAGE:
-                chosen = []
+        # Each quoted article's text, read once: for the coverage rule and the quote check.
+        texts = {a: self.store.article_text(a) for a in sorted({c.article.id for c in chosen})}
+        specific = len(terms) >= SPECIFIC_QUESTION_TERMS
+        if chosen and specific and max(coverage(terms, t) for t in texts.values()) < MIN_ARTICLE_COVERAGE:
+            chosen = []
         hits = [make_hit(q, c, c.dense) for c in chosen]
         found = self.store.copies_of(sorted({hit.article.id for hit in hits}))
         hits = [with_copies(hit, found.get(hit.article.id, [])) for hit in hits]
-        return Answer(q, [hit for hit in hits if self._quote_is_exact(hit)])
+        return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
 
     def _encode_question(self, question: str) -> np.ndarray:
         vector = self._questions(question)
         vector.flags.writeable = False  # shared through the cache
         return vector
-
-    def _quote_is_exact(self, hit: Hit) -> bool:
-        text = self.store.article_text(hit.article.id)
-        ok = hit.text in text and hit.highlight in hit.text
-        if not ok:
-            log.error(
-                "Dropped passage %d: it is not an exact quote of article %d.", hit.passage_id, hit.article.id
-            )
-        return ok
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -437,6 +428,15 @@ class Archive:
                     "published": copy.published,
                     "text": text,
                 }
+
+
+def _quote_is_exact(hit: Hit, article_text: str) -> bool:
+    ok = hit.text in article_text and hit.highlight in hit.text
+    if not ok:
+        log.error(
+            "Dropped passage %d: it is not an exact quote of article %d.", hit.passage_id, hit.article.id
+        )
+    return ok
 
 
 def check_question(question: str) -> str:

@@ -398,7 +398,14 @@ class Store:
         return found
 
     def passage_count(self) -> int:
-        return int(self._db().execute("SELECT count(*) FROM passages").fetchone()[0])
+        # count(*) walks the whole table (5 ms at a million passages) and keyword search
+        # asks on every question, so the count is kept per store revision.
+        revision = self.revision()
+        cached: tuple[int, int] | None = getattr(self._local, "count", None)
+        if cached is None or cached[0] != revision:
+            cached = (revision, int(self._db().execute("SELECT count(*) FROM passages").fetchone()[0]))
+            self._local.count = cached
+        return cached[1]
 
     def iter_passages_for_embedding(self, batch: int = 256) -> Iterator[list[tuple[int, str, str]]]:
         """Batches of (passage id, article title, passage text), in id order."""
