@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import time
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Message, Update
 
@@ -31,34 +34,40 @@ def _admin_message(update: Update, context: BotContext) -> Message | None:
     return message if user.id in context.settings.admins() else None
 
 
-async def _refuse(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is not None:
-        await send_html(
-            context.bot, message.chat_id, "Sorry, only this bot's admins can do that.", message.message_id
-        )
+AdminCommand = Callable[[Message, BotContext], Coroutine[Any, Any, None]]
 
 
-async def stats(update: Update, context: BotContext) -> None:
-    message = _admin_message(update, context)
-    if message is None:
-        return await _refuse(update, context)
+def admin_only(command: AdminCommand) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    """The command for admins; everyone else gets a polite refusal."""
+
+    @functools.wraps(command)
+    async def guarded(update: Update, context: BotContext) -> None:
+        message = _admin_message(update, context)
+        if message is not None:
+            await command(message, context)
+        elif update.effective_message is not None:
+            refused = update.effective_message
+            await send_html(
+                context.bot, refused.chat_id, "Sorry, only this bot's admins can do that.", refused.message_id
+            )
+
+    return guarded
+
+
+@admin_only
+async def stats(message: Message, context: BotContext) -> None:
     result = await asyncio.to_thread(context.archive.stats)
     await send_html(context.bot, message.chat_id, replies.stats_html(result), message.message_id)
 
 
-async def sources(update: Update, context: BotContext) -> None:
-    message = _admin_message(update, context)
-    if message is None:
-        return await _refuse(update, context)
+@admin_only
+async def sources(message: Message, context: BotContext) -> None:
     articles = await asyncio.to_thread(context.archive.store.articles, SOURCES_SHOWN)
     await send_html(context.bot, message.chat_id, replies.sources_html(articles), message.message_id)
 
 
-async def remove(update: Update, context: BotContext) -> None:
-    message = _admin_message(update, context)
-    if message is None:
-        return await _refuse(update, context)
+@admin_only
+async def remove(message: Message, context: BotContext) -> None:
     target = " ".join(context.args or []).strip()
     if not target:
         await send_html(
@@ -78,11 +87,9 @@ async def remove(update: Update, context: BotContext) -> None:
     )
 
 
-async def refresh(update: Update, context: BotContext) -> None:
+@admin_only
+async def refresh(message: Message, context: BotContext) -> None:
     """/refresh URL: read the page again and replace the stored text if it changed."""
-    message = _admin_message(update, context)
-    if message is None:
-        return await _refuse(update, context)
     url = " ".join(context.args or []).strip()
     if not url:
         await send_html(context.bot, message.chat_id, "Usage: /refresh URL", message.message_id)
@@ -102,12 +109,10 @@ async def refresh(update: Update, context: BotContext) -> None:
     await edit_html(status, replies.ingest_html(result))
 
 
-async def rebuild(update: Update, context: BotContext) -> None:
+@admin_only
+async def rebuild(message: Message, context: BotContext) -> None:
     """/rebuild: re-embed everything in the background, showing progress in one message.
     Questions keep being answered from the old index until the new one is swapped in."""
-    message = _admin_message(update, context)
-    if message is None:
-        return await _refuse(update, context)
     state = context.state
     if state.rebuild is not None and not state.rebuild.done():
         await send_html(context.bot, message.chat_id, "A rebuild is already running.", message.message_id)
