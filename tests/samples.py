@@ -22,3 +22,20 @@ HARBOUR_JSONL = {
         "Fishermen said the closure would cost them a week of catch at the height of the season."
     ),
 }
+
+# Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
+BAD_FILES: list[tuple[str, str | bytes, str]] = [
+    ("empty.txt", "", "the file is empty"),
+    ("blank.md", "  \n\n ", "the file is empty"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+    ("latin1.txt", "Caf\xe9 news\n\nThe caf\xe9 opened.".encode("latin-1"), "not UTF-8"),
+    ("title-only.txt", "Just a title\n", "no article text"),
+    ("bad.jsonl", '{"text": "ok"}\n{"text": "broken",\n', "line 2: not valid JSON"),
+    ("notext.jsonl", '{"title": "no text"}\n', "line 1: 'text' is missing"),
+    ("number.jsonl", '{"text": "a", "title": 5}\n', "line 1: 'title' must be a string"),
+    ("date.jsonl", '{"text": "a", "published": "last Tuesday"}\n', "should be a date like 2024-12-05"),
+    ("url.jsonl", '{"text": "a", "url": "ftp://x.example/a"}\n', "not a web address"),
+    ("array.jsonl", "[1, 2]\n", "expected an object"),
+    ("empty-list.json", "[]", "list of articles is empty"),
+    ("nothing.html", "<html><body><nav>Home</nav></body></html>", "no article text"),
+]

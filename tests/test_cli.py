@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from retrieval.store import STORE_FILE
-from tests.samples import HARBOUR_JSONL, ROOT, SAMPLE, SAMPLE_TITLE, SAMPLE_URL
+from tests.samples import BAD_FILES, HARBOUR_JSONL, ROOT, SAMPLE, SAMPLE_TITLE, SAMPLE_URL
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -136,17 +136,7 @@ def test_bad_questions_exit_non_zero_with_a_reason(
     assert message in err
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("empty.txt", "", "the file is empty"),
-        ("blank.md", "  \n\n ", "the file is empty"),
-        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
-        ("latin1.txt", "Caf\xe9 news\n\nThe caf\xe9 opened.".encode("latin-1"), "not UTF-8"),
-        ("bad.jsonl", '{"text": "fine"}\n{"text": broken\n', "line 2: not valid JSON"),
-        ("notext.jsonl", '{"title": "no text"}\n', "line 1: 'text' is missing"),
-    ],
-)
+@pytest.mark.parametrize(("name", "content", "message"), BAD_FILES)
 def test_bad_files_are_refused_and_change_nothing(
     ingested: Path,
     capsys: pytest.CaptureFixture[str],

@@ -5,7 +5,7 @@ import pytest
 
 from retrieval.errors import NewsbotError
 from retrieval.sources import find_files, load_file
-from tests.samples import SAMPLE, SAMPLE_URL
+from tests.samples import BAD_FILES, SAMPLE, SAMPLE_URL
 
 ARTICLE_HTML = """<!doctype html><html><head>
 <title>Ignored site title</title>
@@ -95,24 +95,7 @@ def test_json_file_may_hold_one_object_or_a_list(tmp_path: Path) -> None:
     assert len(load_file(many)) == 2
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("empty.txt", "", "the file is empty"),
-        ("blank.md", "  \n\n ", "the file is empty"),
-        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
-        ("latin1.txt", "Caf\xe9 news\n\nThe caf\xe9 opened.".encode("latin-1"), "not UTF-8"),
-        ("title-only.txt", "Just a title\n", "no article text"),
-        ("bad.jsonl", '{"text": "ok"}\n{"text": "broken",\n', "line 2: not valid JSON"),
-        ("notext.jsonl", '{"title": "no text"}\n', "line 1: 'text' is missing"),
-        ("number.jsonl", '{"text": "a", "title": 5}\n', "line 1: 'title' must be a string"),
-        ("date.jsonl", '{"text": "a", "published": "last Tuesday"}\n', "should be a date like 2024-12-05"),
-        ("url.jsonl", '{"text": "a", "url": "ftp://x.example/a"}\n', "not a web address"),
-        ("array.jsonl", "[1, 2]\n", "expected an object"),
-        ("empty-list.json", "[]", "list of articles is empty"),
-        ("nothing.html", "<html><body><nav>Home</nav></body></html>", "no article text"),
-    ],
-)
+@pytest.mark.parametrize(("name", "content", "message"), BAD_FILES)
 def test_bad_files_get_a_clear_message(tmp_path: Path, name: str, content: str | bytes, message: str) -> None:
     path = write(tmp_path, name, content)
     with pytest.raises(NewsbotError, match=message) as caught:
