@@ -16,7 +16,7 @@ import numpy as np
 
 from bench.devset import questions, require_devset
 from bench.retrieval import build_archive
-from retrieval.encoder import SentenceTransformerEncoder
+from retrieval.encoder import load_encoder
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
     args = parser.parse_args()
     require_devset()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    archive, _ = build_archive(SentenceTransformerEncoder(), args.reuse)
+    archive, _ = build_archive(load_encoder(), args.reuse)
     archive.min_relevance = -1.0
     answerable, unanswerable = [], []
     for q in questions():

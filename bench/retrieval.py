@@ -32,7 +32,7 @@ from bench.devset import (
     require_devset,
 )
 from retrieval.archive import Archive
-from retrieval.encoder import SentenceTransformerEncoder
+from retrieval.encoder import Encoder, load_encoder
 from retrieval.extract import extract_article
 from retrieval.search import keyword_terms
 from retrieval.sources import load_file
@@ -50,7 +50,7 @@ class Returned:
     passages: list[tuple[str, str]]
 
 
-def build_archive(encoder: SentenceTransformerEncoder, reuse: bool) -> tuple[Archive, dict[str, str]]:
+def build_archive(encoder: Encoder, reuse: bool) -> tuple[Archive, dict[str, str]]:
     """The dev set's articles ingested into a newsbot archive; also url -> dev article id."""
     data_dir = CACHE / "dev-archive"
     urls = {}
@@ -97,9 +97,7 @@ def paragraphs() -> list[tuple[str, str]]:
     return out
 
 
-def dense_only(
-    encoder: SentenceTransformerEncoder, paras: list[tuple[str, str]]
-) -> Callable[[str], Returned]:
+def dense_only(encoder: Encoder, paras: list[tuple[str, str]]) -> Callable[[str], Returned]:
     vectors = encoder.encode([p for _, p in paras])
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(vectors)
@@ -204,7 +202,7 @@ def main() -> None:
     args = parser.parse_args()
     require_devset()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    encoder = SentenceTransformerEncoder()
+    encoder = load_encoder()
     archive, urls = build_archive(encoder, args.reuse)
     qs = questions()
     paras = paragraphs()

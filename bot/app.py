@@ -113,12 +113,8 @@ class BriefTelegramErrors(logging.Filter):
 def run(settings: Settings) -> None:
     """Serve until interrupted: long polling, or a webhook when NEWSBOT_WEBHOOK_URL is set."""
     _token(settings)  # fail on a missing token before loading the model
-    archive = Archive(
-        settings.data_dir,
-        model=settings.embedding_model,
-        min_relevance=settings.min_relevance,
-        top_k=settings.top_k,
-    )
+    # A long-running process is worth an HNSW graph once the archive is large.
+    archive = settings.archive(graph=True)
     archive.open()  # the model and index, before the first question rather than during it
     application = build_application(settings, archive)
     try:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from bot.settings import Settings, load_settings
 from bot.terminal import format_answer, format_ingest, format_removed, format_stats
-from retrieval.archive import Archive
 from retrieval.errors import NewsbotError
 from retrieval.links import read_link
 from retrieval.search import Answer
@@ -89,15 +88,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _archive(settings: Settings) -> Archive:
-    return Archive(
-        settings.data_dir,
-        model=settings.embedding_model,
-        min_relevance=settings.min_relevance,
-        top_k=settings.top_k,
-    )
-
-
 def _progress(total: int, unit: str, desc: str):  # type: ignore[no-untyped-def]
     from tqdm import tqdm
 
@@ -120,7 +110,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         raise NewsbotError("nothing was added; fix these or pass --skip-bad:\n  " + "\n  ".join(problems))
     for problem in problems:
         print(f"newsbot: skipped {problem}", file=sys.stderr)
-    archive = _archive(settings)
+    archive = settings.archive()
     with _progress(len(loaded), "article", "Reading") as bar:
         results = archive.ingest_many(
             [item.draft for item in loaded], progress=bar.update, refresh=args.refresh
@@ -163,7 +153,7 @@ def _load_sources(sources: list[str]) -> tuple[list[Loaded], list[str]]:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.k is not None and not 1 <= args.k <= 50:
         raise NewsbotError("-k must be between 1 and 50.")
-    archive = _archive(settings)
+    archive = settings.archive()
     held = archive.store.stats().articles
     if held == 0:
         raise NewsbotError(EMPTY_ARCHIVE)
@@ -224,7 +214,7 @@ def answer_json(answer: Answer) -> dict[str, object]:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    archive = _archive(settings)
+    archive = settings.archive()
     lines = (json.dumps(item, ensure_ascii=False) + "\n" for item in archive.export())
     if args.output is None:
         sys.stdout.writelines(lines)
@@ -242,7 +232,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
-    archive = _archive(settings)
+    archive = settings.archive()
     total = archive.store.passage_count()
     with _progress(total, "passage", "Embedding") as bar:
         count = archive.rebuild(progress=bar.update)
@@ -251,12 +241,12 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    print(format_stats(_archive(settings).stats(), str(settings.data_dir.resolve())))
+    print(format_stats(settings.archive().stats(), str(settings.data_dir.resolve())))
     return 0
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    print(format_removed(_archive(settings).remove(args.article)))
+    print(format_removed(settings.archive().remove(args.article)))
     return 0
 
 

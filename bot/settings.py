@@ -11,10 +11,11 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from retrieval.addresses import IPNetwork
-from retrieval.archive import DEFAULT_MIN_RELEVANCE, DEFAULT_TOP_K
+from retrieval.archive import DEFAULT_MIN_RELEVANCE, DEFAULT_TOP_K, Archive
 from retrieval.encoder import DEFAULT_MODEL
 from retrieval.errors import NewsbotError
 from retrieval.fetch import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, FetchRules
+from retrieval.onnx_encoder import default_cache_dir
 
 PREFIX = "NEWSBOT_"
 TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
@@ -29,6 +30,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     embedding_model: str = Field(DEFAULT_MODEL, min_length=1)
+    model_cache: Path = Field(default_factory=default_cache_dir)
     top_k: int = Field(DEFAULT_TOP_K, ge=1, le=10)
     min_relevance: float = Field(DEFAULT_MIN_RELEVANCE, ge=-1.0, le=1.0)
     log_level: str = Field("WARNING", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR)$")
@@ -72,6 +74,16 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
         return value
+
+    def archive(self, graph: bool = False) -> Archive:
+        return Archive(
+            self.data_dir,
+            model=self.embedding_model,
+            model_cache=self.model_cache,
+            min_relevance=self.min_relevance,
+            top_k=self.top_k,
+            graph=graph,
+        )
 
     def admins(self) -> frozenset[int]:
         return frozenset(int(p) for p in self.admin_ids.split(",") if p.strip())

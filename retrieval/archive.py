@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,12 +91,15 @@ class Archive:
         top_k: int = DEFAULT_TOP_K,
         encoder: Encoder | None = None,
         graph: bool = False,
+        model_cache: Path | None = None,
     ) -> None:
         """`graph`: keep an HNSW graph beside the exact index once the archive is large,
         built in a background thread; for long-running processes such as the bot (a
-        one-question command would pay for a graph it never uses)."""
+        one-question command would pay for a graph it never uses). `model_cache`: where the
+        model's ONNX export is kept (see `encoder.load_encoder`)."""
         self.data_dir = Path(data_dir)
         self.model = model
+        self.model_cache = model_cache
         self.min_relevance = min_relevance
         self.top_k = top_k
         self.store = Store(self.data_dir)
@@ -106,6 +110,7 @@ class Archive:
         self._sync_lock = threading.Lock()
         self._query_vector = functools.lru_cache(maxsize=2048)(self._encode_question)
         self._questions = QueryBatcher(lambda texts: self.encoder.encode(texts))
+        self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keywords")
 
     # -- the model and the index, loaded on first use --------------------------------------
 
@@ -114,7 +119,7 @@ class Archive:
         if self._encoder is None:
             with self._open_lock:
                 if self._encoder is None:
-                    self._encoder = load_encoder(self.model)
+                    self._encoder = load_encoder(self.model, self.model_cache)
         return self._encoder
 
     def open(self, progress: Progress | None = None) -> None:
@@ -354,10 +359,13 @@ class Archive:
         q = check_question(question)
         k = self.top_k if k is None else k
         index = self._ready_index()
+        terms = keyword_terms(q)
+        # The keyword search needs no vector: SQLite runs it while the model embeds the
+        # question (both release the GIL), which hides most of its cost.
+        keyword_future = self._keyword_pool.submit(self.store.keyword_search, terms, KEYWORD_CANDIDATES)
         query = self._query_vector(q)
         dense = index.search(query, DENSE_CANDIDATES)
-        terms = keyword_terms(q)
-        keyword = dict(self.store.keyword_search(terms, KEYWORD_CANDIDATES))
+        keyword = dict(keyword_future.result())
         best_keyword = max(keyword.values(), default=1.0) or 1.0
         cosine = dict(dense)
         cosine.update(index.cosines(query, [pid for pid in keyword if pid not in cosine]))

