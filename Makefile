@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.speed
+	$(BIN)/python -m bench.runtimes
 	$(BIN)/python -m bench.bot_load
 
 clean:

@@ -4,10 +4,14 @@
     python -m bench.speed --sizes 1000 10000  # a quicker look
 
 Measures, with medians (and p95 for latency):
-- question -> hits, embedding included: newsbot's Archive.search (dense + FTS5 + fusion +
-  SQLite + quote checks) beside encode + FAISS flat search alone;
+- question -> hits, embedding included: newsbot's Archive.search (ONNX Runtime embedding,
+  dense + FTS5 + fusion + SQLite + quote checks) beside the usual bot, plain
+  sentence-transformers encode + FAISS flat search alone;
 - ingest throughput for ~80-word news paragraphs: Archive.ingest_many (split, embed, store,
   index) beside plain sentence-transformers fp32 encoding of the same paragraphs;
+- how far newsbot's ONNX vectors are from sentence-transformers' fp32 ones: the lowest
+  cosine over those paragraphs, and the overlap of the top 10 passages for every dev
+  question over the dev archive;
 - cold start of `newsbot ask` (a new process, to the printed answer);
 - resident memory added per 100k passages when the archive is opened.
 
@@ -36,7 +40,7 @@ import numpy as np
 
 from bench.devset import CACHE, ROOT, SEED, ground_truth, questions, require_devset
 from retrieval.archive import Archive
-from retrieval.encoder import load_encoder, passage_input, vectors_key
+from retrieval.encoder import SentenceTransformerEncoder, load_encoder, passage_input, vectors_key
 from retrieval.index import GRAPH_THRESHOLD
 from retrieval.passages import split_passages
 from retrieval.store import Draft
@@ -98,7 +102,11 @@ def percentiles(times: list[float]) -> tuple[float, float]:
 
 
 def latency(
-    size: int, base_texts: list[str], base_vectors: np.ndarray, qs: list[str]
+    size: int,
+    base_texts: list[str],
+    base_vectors: np.ndarray,
+    qs: list[str],
+    plain: SentenceTransformerEncoder,
 ) -> tuple[dict[str, tuple[float, float]], str]:
     """p50/p95 ms per system, and a note on the HNSW graph (build time, recall@10)."""
     data_dir = build_synthetic(size, base_texts, base_vectors)
@@ -133,7 +141,7 @@ def latency(
     plain_times = []
     for q in qs:
         started = time.perf_counter()
-        flat.search(encoder.encode([q]), 3)
+        flat.search(plain.encode([q]), 3)
         plain_times.append(time.perf_counter() - started)
     return {"newsbot": percentiles(newsbot_times), "FAISS only": percentiles(plain_times)}, note
 
@@ -156,9 +164,12 @@ def memory_per_100k(size: int, base_texts: list[str], base_vectors: np.ndarray) 
     return int(out.stdout.strip().splitlines()[-1]) / 1024 * 100_000 / size
 
 
-def ingest_throughput(base_texts: list[str], count: int) -> tuple[float, float, int]:
-    """(newsbot passages/s, plain fp32 encode passages/s, mean words per passage) for
-    `count` ~80-word paragraphs, ten to an article."""
+def ingest_throughput(
+    base_texts: list[str], count: int, plain: SentenceTransformerEncoder
+) -> tuple[float, float, int, float]:
+    """(newsbot passages/s, plain fp32 encode passages/s, mean words per passage, lowest
+    cosine between newsbot's stored vectors and plain fp32 ones) for `count` ~80-word
+    paragraphs, ten to an article."""
     encoder = load_encoder()
     texts = base_texts[:count]
     drafts = [
@@ -175,14 +186,29 @@ def ingest_throughput(base_texts: list[str], count: int) -> tuple[float, float, 
     rows = next(archive.store.iter_passages_for_embedding(batch=passages))
     words = statistics.mean(len(text.split()) for _, _, text in rows)
 
-    from sentence_transformers import SentenceTransformer
-
-    plain = SentenceTransformer(str(_model_path()), device="cpu")
     inputs = [passage_input(title, text) for _, title, text in rows]
     started = time.perf_counter()
-    plain.encode(inputs, batch_size=32, normalize_embeddings=True)
+    reference = plain.encode(inputs)
     plain_rate = len(inputs) / (time.perf_counter() - started)
-    return newsbot, plain_rate, round(words)
+    key = vectors_key(encoder)
+    _, stored = archive.store.embeddings(key, encoder.dim, [pid for pid, _, _ in rows])
+    return newsbot, plain_rate, round(words), float((stored * reference).sum(axis=1).min())
+
+
+def top10_agreement(plain: SentenceTransformerEncoder) -> float:
+    """Mean overlap of the 10 nearest passages over the dev archive, for every dev question
+    embedded by newsbot (ONNX) and by plain sentence-transformers, searched exactly."""
+    from bench.retrieval import build_archive
+
+    archive, _ = build_archive(load_encoder(), reuse=True)
+    index = archive._ready_index()
+    qs = [q.text for q in questions()]
+    ours, theirs = load_encoder().encode(qs), plain.encode(qs)
+    overlaps = [
+        len({i for i, _ in index.exact_search(a, 10)} & {i for i, _ in index.exact_search(b, 10)}) / 10
+        for a, b in zip(ours, theirs, strict=True)
+    ]
+    return float(np.mean(overlaps))
 
 
 def _model_path() -> Path:
@@ -231,9 +257,10 @@ def main() -> None:
     qs = [q.text for q in questions()][: args.questions]
 
     print(f"\nquestion -> hits, embedding included ({len(qs)} dev questions), ms p50 / p95")
-    print(f"{'passages':>10}  {'newsbot':>16}  {'FAISS only':>16}")
+    print(f"{'passages':>10}  {'newsbot':>16}  {'ST + FAISS flat':>16}")
+    plain = SentenceTransformerEncoder()
     for size in args.sizes:
-        row, note = latency(size, base_texts, base_vectors, qs)
+        row, note = latency(size, base_texts, base_vectors, qs, plain)
         cells = "".join(f"  {row[n][0]:7.1f} / {row[n][1]:6.1f}" for n in ("newsbot", "FAISS only"))
         print(f"{size:>10,}{cells}   {note}")
 
@@ -242,9 +269,13 @@ def main() -> None:
         f"\nresident memory per 100k passages (opened at {biggest:,}): {memory_per_100k(biggest, base_texts, base_vectors):.0f} MB"
     )
 
-    newsbot_rate, plain_rate, words = ingest_throughput(base_texts, 500)
+    newsbot_rate, plain_rate, words, lowest = ingest_throughput(base_texts, 500, plain)
     print(
         f"\ningest, passages/s (~{words} words each): newsbot {newsbot_rate:.1f}, plain sentence-transformers fp32 encode {plain_rate:.1f}"
+    )
+    print(
+        f"newsbot (ONNX) vectors against fp32 sentence-transformers: lowest cosine {lowest:.6f} over those passages, "
+        f"top-10 overlap {top10_agreement(plain):.3f} over the dev questions"
     )
 
     times = cold_start()

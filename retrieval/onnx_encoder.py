@@ -51,12 +51,16 @@ class Export:
 
 
 class OnnxEncoder:
-    def __init__(self, name: str, export: Export) -> None:
+    def __init__(self, name: str, export: Export, largest_batch: int = 8) -> None:
+        """`largest_batch`: small batches run fastest on a CPU (bench/runtimes.py) and let a
+        question slip in between the batches of an ingest."""
         import onnxruntime
         from tokenizers import Tokenizer
 
         self.name = name
+        self.export = export
         self.dim = export.dim
+        self._largest_batch = largest_batch
         self._pooling = export.pooling
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # ORT warns about harmless graph details at load
@@ -75,11 +79,10 @@ class OnnxEncoder:
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
         encodings = self._tokenizer.encode_batch(list(texts))
-        # Batching texts of like length wastes little on padding; small batches run
-        # fastest on a CPU and let a question slip in between batches of an ingest.
+        # Batching texts of like length wastes little on padding.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        step = min(batch_size, 8)
+        step = min(batch_size, self._largest_batch)
         for start in range(0, len(order), step):
             rows = order[start : start + step]
             out[rows] = self._run([encodings[i] for i in rows])

@@ -1,0 +1,127 @@
+"""Model runtimes for embedding passages on this CPU, side by side in one run.
+
+    python -m bench.runtimes
+
+For dev-set paragraphs of 40 words or more: passages/s and
+the lowest and median cosine to plain sentence-transformers fp32 vectors, for
+- sentence-transformers fp32 (PyTorch), batch 32: the baseline;
+- newsbot's ONNX Runtime fp32 export (what the product runs), batches of 8 and 32;
+- the same export with int8 dynamic quantisation (ONNX Runtime's `quantize_dynamic`),
+  which the product does not use: it is here to show what it would cost in agreement;
+- bf16 PyTorch, only where the CPU has AMX or AVX512-BF16 (slower than fp32 without).
+
+It also prints one short question's embedding time for each, which is what a question's
+latency pays.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.devset import ground_truth, require_devset
+from retrieval.encoder import SentenceTransformerEncoder, load_encoder
+from retrieval.onnx_encoder import Export, OnnxEncoder
+from retrieval.text import clean_text
+
+QUESTION = "Who asked for the call between the Russian and American army chiefs?"
+
+
+def dev_inputs(limit: int = 384) -> list[str]:
+    out = []
+    for item in ground_truth().values():
+        for paragraph in clean_text(item["articleBody"]).split("\n\n"):
+            if len(paragraph.split()) >= 40:
+                out.append(paragraph)
+    return out[:limit]
+
+
+def measure(encode, texts: list[str]) -> tuple[float, float, np.ndarray]:  # type: ignore[no-untyped-def]
+    """(passages/s, question ms median, vectors)."""
+    encode(texts[:16])  # warm up
+    started = time.perf_counter()
+    vectors = encode(texts)
+    rate = len(texts) / (time.perf_counter() - started)
+    times = []
+    for _ in range(30):
+        started = time.perf_counter()
+        encode([QUESTION])
+        times.append(time.perf_counter() - started)
+    return rate, statistics.median(times) * 1000, np.asarray(vectors, dtype=np.float32)
+
+
+def int8_export(export: Export, folder: Path) -> Export:
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "tokenizer.json").write_bytes((export.folder / "tokenizer.json").read_bytes())
+    quantize_dynamic(
+        str(export.folder / "model.onnx"),
+        str(folder / "model.onnx"),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
+    return Export(folder, export.pooling, export.dim)
+
+
+def cpu_has_bf16() -> bool:
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
+def main() -> None:
+    require_devset()
+    texts = dev_inputs()
+    words = statistics.mean(len(t.split()) for t in texts)
+    print(f"{len(texts)} dev paragraphs, {words:.0f} words on average\n")
+
+    plain = SentenceTransformerEncoder()
+    ours = load_encoder()
+    assert isinstance(ours, OnnxEncoder), "the packaged model should run on ONNX Runtime"
+    rows: list[tuple[str, float, float, np.ndarray]] = []
+    rate, ms, reference = measure(lambda t: plain.encode(t, 32), texts)
+    rows.append(("sentence-transformers fp32, batch 32 (baseline)", rate, ms, reference))
+    rate, ms, vectors = measure(ours.encode, texts)
+    rows.append(("ONNX Runtime fp32, batch 8 (newsbot)", rate, ms, vectors))
+    wide = OnnxEncoder("batch 32", ours.export, largest_batch=32)
+    rate, ms, vectors = measure(wide.encode, texts)
+    rows.append(("ONNX Runtime fp32, batch 32", rate, ms, vectors))
+
+    with tempfile.TemporaryDirectory() as scratch:
+        quantized = OnnxEncoder("int8", int8_export(ours.export, Path(scratch)))
+        rate, ms, vectors = measure(quantized.encode, texts)
+        rows.append(("ONNX Runtime int8 dynamic, batch 8", rate, ms, vectors))
+
+    if cpu_has_bf16():
+        import torch
+
+        from retrieval.encoder import load_sentence_transformer
+
+        bf16 = load_sentence_transformer(plain.name)
+        bf16.to(torch.bfloat16)
+        rate, ms, vectors = measure(
+            lambda t: bf16.encode(t, batch_size=32, normalize_embeddings=True, show_progress_bar=False), texts
+        )
+        rows.append(("sentence-transformers bf16, batch 32", rate, ms, vectors))
+    else:
+        print("(no bf16 row: this CPU has neither amx_bf16 nor avx512_bf16)\n")
+
+    print(
+        f"{'runtime':<50} {'passages/s':>10} {'x base':>7} {'question ms':>12} {'min cos':>9} {'median cos':>11}"
+    )
+    base = rows[0][1]
+    for name, rate, ms, vectors in rows:
+        cos = (vectors * reference).sum(axis=1)
+        print(
+            f"{name:<50} {rate:>10.1f} {rate / base:>7.2f} {ms:>12.1f} {cos.min():>9.6f} {np.median(cos):>11.6f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
