@@ -41,6 +41,7 @@ MORE_STEP = 3
 MAX_MORE = 12  # passages reachable through "More"
 REMEMBERED = 2000  # answers kept for "More" and for follow-up replies
 INLINE_RESULTS = 5
+TYPING_AFTER = 0.5  # seconds an answer may take before the chat shows "typing…"
 
 
 @dataclass
@@ -176,9 +177,17 @@ async def answer_question(message: Message, question: str, context: BotContext) 
         # A reply to one of our answers carries on from it: "And who answered?" means
         # nothing alone, but does beside the question it follows.
         query = f"{previous} {question}"
-    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING, message_thread_id=_thread(message))
+    search = asyncio.ensure_future(asyncio.to_thread(context.archive.search, query, context.settings.top_k))
+    # "typing…" only when the answer is slow to come (the first question after a start
+    # loads the index): sent for every question, it would double the calls that Telegram's
+    # flood limit counts, and delay every answer behind it when many users ask at once.
+    done, _ = await asyncio.wait({search}, timeout=TYPING_AFTER)
+    if not done:
+        await context.bot.send_chat_action(
+            message.chat_id, ChatAction.TYPING, message_thread_id=_thread(message)
+        )
     try:
-        answer = await asyncio.to_thread(context.archive.search, query, context.settings.top_k)
+        answer = await search
     except NewsbotError as exc:
         await send_html(
             context.bot, message.chat_id, html.escape(str(exc)), message.message_id, _thread(message)

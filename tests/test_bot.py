@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bot import handlers
 from bot.app import build_application
 from bot.settings import Settings
 from retrieval.archive import Archive
@@ -117,10 +118,20 @@ async def test_private_question_gets_quoted_sourced_answer(bot: FakeTelegram) ->
         f'<a href="{SAMPLE_URL}">Russia, U.S. Army Chiefs Hold Rare Call Amid Ukraine Escalation</a>' in text
     )
     assert "The Moscow Times · 5 December 2024" in text
-    assert any(int(p["chat_id"]) == USER for p in bot.sent("sendChatAction"))
+    # A quick answer needs no "typing…": that call would count against the flood limit.
+    assert not bot.sent("sendChatAction")
     # up to three quotes, and a "More" button under them
     assert text.count("<blockquote") <= 3
     assert reply["reply_markup"]["inline_keyboard"][0][0]["text"] == "More"
+
+
+async def test_a_slow_answer_shows_typing_first(bot: FakeTelegram, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(handlers, "TYPING_AFTER", 0.0)  # every answer counts as slow
+    message = bot.user_message("Which missile did the generals talk about?")
+    [reply] = await replies_to(bot, message)
+    assert "Oreshnik" in reply["text"]
+    [action] = bot.sent("sendChatAction")
+    assert int(action["chat_id"]) == USER and action["action"] == "typing"
 
 
 async def test_unanswerable_question_says_so_honestly(bot: FakeTelegram) -> None:
