@@ -5,7 +5,9 @@
 The real Application polls the fake Bot API server from the tests (tests/fake_telegram.py)
 on loopback; the archive holds the development set. Each user sends one development question;
 latency is from the moment the update is queued on the server to the moment the bot's answer
-reaches it. The baseline in the same run is the same questions asked one at a time.
+reaches it. The baseline in the same run is the same questions asked one at a time. It also
+times the same questions as concurrent `Archive.search` calls without Telegram, to separate
+the search's share from the delivery's.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import logging
 import statistics
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.devset import questions, require_devset
@@ -76,6 +79,20 @@ async def main_async(users: int) -> None:
     print(f"\nupdate -> reply, {len(texts)} development questions, fake Bot API server on loopback")
     print(f"  one at a time (baseline): {summary(one_by_one)}")
     print(f"  {len(texts)} users at once:      {summary(at_once)}")
+    print(
+        f"\nthe same {len(texts)} questions as concurrent searches, no Telegram (6 threads, as asyncio's pool here)"
+    )
+    archive._query_vector.cache_clear()
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        searches = list(pool.map(lambda text: timed(archive.search, text), texts))
+    print(f"  all done in {time.monotonic() - started:.2f} s; each search {summary(searches)}")
+
+
+def timed(call, *args) -> float:  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    call(*args)
+    return time.monotonic() - started
 
 
 def main() -> None:
