@@ -371,26 +371,27 @@ class Archive:
         cosine.update(index.cosines(query, [pid for pid in keyword if pid not in cosine]))
         ids = list(dict.fromkeys([*cosine, *keyword]))
         passages = self.store.passages(ids)  # passages removed since the index saw them drop out
-        articles = self.store.articles_by_id(sorted({p.article_id for p in passages.values()}))
         name_search = len(terms) <= MAX_NAME_SEARCH_TERMS
         candidates = [
             Candidate(
                 passage=passages[pid],
-                article=articles[passages[pid].article_id],
                 dense=cosine.get(pid, -1.0),
                 keyword=keyword.get(pid, 0.0) / best_keyword,
                 covers_terms=name_search and covers(terms, passages[pid].text),
             )
             for pid in ids
-            if pid in passages and passages[pid].article_id in articles
+            if pid in passages
         ]
         chosen = choose(candidates, k, self.min_relevance)
-        # Each quoted article's text, read once: for the coverage rule and the quote check.
-        texts = {a: self.store.article_text(a) for a in sorted({c.article.id for c in chosen})}
+        # Only the quoted articles are read, and each text once: for the coverage rule and
+        # the quote check. One removed meanwhile drops out here.
+        articles = self.store.articles_by_id(sorted({c.passage.article_id for c in chosen}))
+        chosen = [c for c in chosen if c.passage.article_id in articles]
+        texts = {a: self.store.article_text(a) for a in articles}
         specific = len(terms) >= SPECIFIC_QUESTION_TERMS
         if chosen and specific and max(coverage(terms, t) for t in texts.values()) < MIN_ARTICLE_COVERAGE:
             chosen = []
-        hits = [make_hit(q, c, c.dense) for c in chosen]
+        hits = [make_hit(q, c, articles[c.passage.article_id], c.dense) for c in chosen]
         found = self.store.copies_of(sorted({hit.article.id for hit in hits}))
         hits = [with_copies(hit, found.get(hit.article.id, [])) for hit in hits]
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])

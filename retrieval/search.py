@@ -75,7 +75,6 @@ class Answer:
 @dataclass(frozen=True)
 class Candidate:
     passage: Passage
-    article: Article
     dense: float  # cosine between question and passage vectors
     keyword: float  # BM25 relative to the best keyword match for this question (0..1)
     covers_terms: bool  # every keyword of the question occurs in the passage
@@ -147,10 +146,12 @@ def choose(
     chosen: list[Candidate] = []
     per_article: dict[int, int] = {}
     while pool and len(chosen) < k:
-        best = max(pool, key=lambda c: c.relevance - same_article_penalty * per_article.get(c.article.id, 0))
+        best = max(
+            pool, key=lambda c: c.relevance - same_article_penalty * per_article.get(c.passage.article_id, 0)
+        )
         pool.remove(best)
         chosen.append(best)
-        per_article[best.article.id] = per_article.get(best.article.id, 0) + 1
+        per_article[best.passage.article_id] = per_article.get(best.passage.article_id, 0) + 1
     return chosen
 
 
@@ -187,8 +188,8 @@ def with_copies(hit: Hit, found: Sequence[Copy]) -> Hit:
     return replace(hit, article=replace(hit.article, also=tuple(found))) if found else hit
 
 
-def make_hit(question: str, candidate: Candidate, score: float) -> Hit:
-    passage, article = candidate.passage, candidate.article
+def make_hit(question: str, candidate: Candidate, article: Article, score: float) -> Hit:
+    passage = candidate.passage
     start, end = highlight_span(question, passage.text)
     return Hit(
         passage_id=passage.id,
