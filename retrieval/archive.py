@@ -107,6 +107,7 @@ class Archive:
         self._encoder = encoder
         self._index: PassageIndex | None = None
         self._open_lock = threading.Lock()
+        self._graph_job = threading.Lock()  # held while a graph is loaded or built
         self._sync_lock = threading.Lock()
         self._query_vector = functools.lru_cache(maxsize=2048)(self._encode_question)
         self._questions = QueryBatcher(lambda texts: self.encoder.encode(texts))
@@ -135,18 +136,31 @@ class Archive:
                     self._index = self._load_or_rebuild(encoder, progress)
                 index = self._index
         self._sync(index)
-        if self._graph and index.needs_graph():
+        if self._graph and index.needs_graph() and self._graph_job.acquire(blocking=False):
             threading.Thread(target=self._build_graph, args=(index,), name="hnsw", daemon=True).start()
         return index
 
     def _build_graph(self, index: PassageIndex) -> None:
+        """Load the saved graph, or build one and save it; searches stay exact meanwhile."""
         started = time.perf_counter()
         try:
+            if not index.has_graph:
+                try:
+                    if index.load_graph(self.data_dir):
+                        log.info("HNSW graph loaded in %.1f s.", time.perf_counter() - started)
+                        return
+                except IndexProblem as problem:
+                    log.warning("Building a new HNSW graph: the saved one cannot be used (%s).", problem)
             index.build_graph()
+            log.info("HNSW graph of %d vectors built in %.0f s.", len(index), time.perf_counter() - started)
+            try:
+                index.save_graph(self.data_dir)
+            except OSError as exc:
+                log.warning("Could not save the HNSW graph (%s); the next start builds it again.", exc)
         except Exception:
             log.exception("Building the HNSW graph failed; searches stay exact.")
-            return
-        log.info("HNSW graph of %d vectors built in %.0f s.", len(index), time.perf_counter() - started)
+        finally:
+            self._graph_job.release()
 
     def _load_or_rebuild(self, encoder: Encoder, progress: Progress | None) -> PassageIndex:
         key = vectors_key(encoder)
