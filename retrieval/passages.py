@@ -11,10 +11,14 @@ from dataclasses import dataclass
 from retrieval.text import paragraph_spans, split_sentences, word_count
 
 # News paragraphs run 20-60 words. Below MIN_WORDS a paragraph ("It did not mention
-# Ukraine.") means little alone, so it joins its neighbour; above MAX_WORDS the encoder
-# (256 word pieces for MiniLM) would truncate it and its vector would blur several points.
+# Ukraine.") means little alone, so it joins its neighbour. Above MAX_WORDS a paragraph is
+# cut at sentences into even chunks: one vector for a long paragraph blurs the several
+# points it makes, so the chunk that answers ranks below its neighbours. Measured on the
+# development set (docs/relevance.md): a cap of 55-70 words ranks best; 120 and 45 do worse.
+# A higher MIN_WORDS ranked long questions better there too, but the merged paragraphs'
+# vectors blur enough that short questions fell under the relevance floor.
 MIN_WORDS = 12
-MAX_WORDS = 120
+MAX_WORDS = 60
 
 
 @dataclass(frozen=True)

@@ -214,14 +214,17 @@ async def test_asking_too_fast_gets_one_slow_down(
 async def test_long_answers_are_split_within_telegrams_limit(
     fake: FakeTelegram, data_dir: Path, archive: Archive
 ) -> None:
-    sentence = "The Zubrowka distillery expansion was debated again by the regional assembly on Monday. "
+    # One long sentence per paragraph: passages are cut at sentences, so these stay whole.
+    clause = "the Zubrowka distillery expansion was debated again by the regional assembly on Monday, and "
     archive.ingest(
         _draft(
             "test",
             {
                 "url": "https://example.com/zubrowka",
                 "title": "Zubrowka",
-                "text": "\n\n".join(f"{n}. " + sentence * 9 for n in range(12)),
+                "text": "\n\n".join(
+                    f"In round {n} " + clause * 9 + "nothing was decided." for n in range(12)
+                ),
             },
         )
     )
