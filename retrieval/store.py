@@ -23,7 +23,8 @@ from retrieval.passages import Span
 
 STORE_FILE = "newsbot.db"
 PRUNE_FROM_PASSAGES = 20_000  # archives this large drop keywords found in over...
-COMMON_TERM_SHARE = 0.01  # ...this share of passages (see Store._discriminating)
+COMMON_TERM_SHARE = 0.01  # ...this share of passages (see Store._discriminating)...
+COMMON_TERM_PASSAGES = 2_000  # ...or in over this many, whichever is fewer
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,10 @@ class Store:
         total = self.passage_count()
         if total < PRUNE_FROM_PASSAGES or len(terms) < 2:
             return list(terms)
-        cap = int(COMMON_TERM_SHARE * total)
+        # FTS5 scores every passage a kept word is in, so the cost of a question grows with
+        # the words' passage counts: the fixed cap keeps it flat in a huge archive, where a
+        # word in 2,000 passages is a topic word the dense search covers anyway.
+        cap = min(int(COMMON_TERM_SHARE * total), COMMON_TERM_PASSAGES)
         kept = [term for term in terms if self._passages_holding(term, cap + 1) <= cap]
         if kept:
             return kept
