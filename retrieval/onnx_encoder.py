@@ -18,8 +18,12 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +92,7 @@ class OnnxEncoder:
             out[rows] = self._run([encodings[i] for i in rows])
         return out
 
-    def _run(self, encodings: list) -> np.ndarray:
+    def _run(self, encodings: Sequence[Encoding]) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         types = np.zeros_like(ids)
