@@ -403,7 +403,7 @@ class Archive:
         chosen = [c for c in chosen if c.passage.article_id in articles]
         texts = {a: self.store.article_text(a) for a in articles}
         specific = len(terms) >= SPECIFIC_QUESTION_TERMS
-        if chosen and specific and max(coverage(terms, t) for t in texts.values()) < MIN_ARTICLE_COVERAGE:
+        if chosen and specific and not _covered(terms, chosen, texts):
             chosen = []
         hits = [make_hit(q, c, articles[c.passage.article_id], c.dense) for c in chosen]
         found = self.store.copies_of(sorted({hit.article.id for hit in hits}))
@@ -451,6 +451,15 @@ class Archive:
                     "published": copy.published,
                     "text": text,
                 }
+
+
+def _covered(terms: list[str], chosen: list[Candidate], texts: dict[int, str]) -> bool:
+    """Whether some quoted article holds enough of a specific question's words."""
+    # A passage is part of its article: when a quoted passage alone holds enough, so does
+    # its article, and the whole texts need not be read (the costlier check).
+    if max(coverage(terms, c.passage.text) for c in chosen) >= MIN_ARTICLE_COVERAGE:
+        return True
+    return max(coverage(terms, text) for text in texts.values()) >= MIN_ARTICLE_COVERAGE
 
 
 def _quote_is_exact(hit: Hit, article_text: str) -> bool:
