@@ -196,16 +196,8 @@ class PassageIndex:
             return
         # A built graph never changes (additions go beside it), so no lock is needed here.
         blob = faiss.serialize_index(graph.index).tobytes() + graph.ids.astype("<i8").tobytes()
-        checksum = hashlib.sha256(blob).hexdigest()
-        name = f"newsbot-graph-{checksum[:16]}.hnsw"
-        manifest = Manifest(name, self.vectors, self.dim, len(graph.ids), self.revision, checksum)
-        with _locked(data_dir):
-            _write_atomic(data_dir / name, blob)
-            _write_atomic(data_dir / GRAPH_MANIFEST_FILE, json.dumps(asdict(manifest), indent=1).encode())
-            _fsync_dir(data_dir)
-            for stale in data_dir.glob("newsbot-graph-*.hnsw"):
-                if stale.name != name:
-                    stale.unlink(missing_ok=True)
+        _commit(data_dir, blob, ("newsbot-graph-", ".hnsw"), GRAPH_MANIFEST_FILE,
+                self.vectors, self.dim, len(graph.ids), self.revision)  # fmt: skip
 
     def load_graph(self, data_dir: Path) -> bool:
         """Search through the saved graph, if there is one made from these vectors and not
@@ -213,13 +205,10 @@ class PassageIndex:
         manifest = read_manifest(data_dir, GRAPH_MANIFEST_FILE)
         if manifest is None or manifest.vectors != self.vectors or manifest.dim != self.dim:
             return False
-        try:
-            blob = (data_dir / Path(manifest.file).name).read_bytes()
-        except OSError as exc:
-            raise IndexProblem(f"cannot read {manifest.file}: {exc.strerror}") from exc
-        if hashlib.sha256(blob).hexdigest() != manifest.checksum or len(blob) < 8 * manifest.count:
-            raise IndexProblem(f"{manifest.file} is damaged (checksum mismatch)")
+        blob = _read_checked(data_dir, manifest)
         split = len(blob) - 8 * manifest.count
+        if split < 0:
+            raise IndexProblem(f"{manifest.file} does not match its manifest")
         try:
             graph = faiss.deserialize_index(np.frombuffer(blob[:split], dtype=np.uint8))
         except RuntimeError as exc:
@@ -248,17 +237,9 @@ class PassageIndex:
         with self._lock:
             blob = faiss.serialize_index(self._index).tobytes()
             count, revision = len(self), self.revision
-        checksum = hashlib.sha256(blob).hexdigest()
-        name = f"newsbot-{checksum[:16]}.faiss"
-        manifest = Manifest(name, self.vectors, self.dim, count, revision, checksum)
-        with _locked(data_dir):
-            _write_atomic(data_dir / name, blob)
-            _write_atomic(data_dir / MANIFEST_FILE, json.dumps(asdict(manifest), indent=1).encode())
-            _fsync_dir(data_dir)
-            for stale in data_dir.glob("newsbot-*.faiss"):
-                if stale.name != name:
-                    stale.unlink(missing_ok=True)
-        return manifest
+        return _commit(
+            data_dir, blob, ("newsbot-", ".faiss"), MANIFEST_FILE, self.vectors, self.dim, count, revision
+        )
 
     @classmethod
     def load(cls, data_dir: Path, vectors: str | None = None, dim: int | None = None) -> PassageIndex:
@@ -273,12 +254,7 @@ class PassageIndex:
             raise IndexProblem(f"the index was built by {manifest.vectors}, not {vectors}")
         if manifest.dim != dim:
             raise IndexProblem(f"the index has {manifest.dim}-dimensional vectors, not {dim}")
-        try:
-            blob = (data_dir / Path(manifest.file).name).read_bytes()
-        except OSError as exc:
-            raise IndexProblem(f"cannot read {manifest.file}: {exc.strerror}") from exc
-        if hashlib.sha256(blob).hexdigest() != manifest.checksum:
-            raise IndexProblem(f"{manifest.file} is damaged (checksum mismatch)")
+        blob = _read_checked(data_dir, manifest)
         try:
             inner = faiss.deserialize_index(np.frombuffer(blob, dtype=np.uint8))
         except RuntimeError as exc:
@@ -307,6 +283,36 @@ def index_file_size(data_dir: Path) -> int:
         return (data_dir / manifest.file).stat().st_size if manifest else 0
     except (IndexProblem, OSError):
         return 0
+
+
+def _commit(
+    data_dir: Path, blob: bytes, name: tuple[str, str], manifest_file: str,
+    vectors: str, dim: int, count: int, revision: int,
+) -> Manifest:  # fmt: skip
+    """Write `blob` as `<prefix><checksum><suffix>`, then its manifest (the commit point),
+    then drop the files it replaces."""
+    checksum = hashlib.sha256(blob).hexdigest()
+    prefix, suffix = name
+    file = f"{prefix}{checksum[:16]}{suffix}"
+    manifest = Manifest(file, vectors, dim, count, revision, checksum)
+    with _locked(data_dir):
+        _write_atomic(data_dir / file, blob)
+        _write_atomic(data_dir / manifest_file, json.dumps(asdict(manifest), indent=1).encode())
+        _fsync_dir(data_dir)
+        for stale in data_dir.glob(f"{prefix}*{suffix}"):
+            if stale.name != file:
+                stale.unlink(missing_ok=True)
+    return manifest
+
+
+def _read_checked(data_dir: Path, manifest: Manifest) -> bytes:
+    try:
+        blob = (data_dir / Path(manifest.file).name).read_bytes()
+    except OSError as exc:
+        raise IndexProblem(f"cannot read {manifest.file}: {exc.strerror}") from exc
+    if hashlib.sha256(blob).hexdigest() != manifest.checksum:
+        raise IndexProblem(f"{manifest.file} is damaged (checksum mismatch)")
+    return blob
 
 
 @contextlib.contextmanager
