@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ import trafilatura
 from bench.devset import ground_truth, page_html, require_devset
 from retrieval.fetch import FetchRules
 from retrieval.links import LinkError, read_link
+from tests.loopback import serving
 
 _TOKEN = re.compile(r"\w+")
 
@@ -64,12 +64,8 @@ def serve(pages: dict[str, bytes]) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as base:
+        yield base
 
 
 async def newsbot_texts(base: str, ids: list[str], rules: FetchRules) -> list[str]:

@@ -79,9 +79,9 @@ class SentenceTransformerEncoder:
 class QueryBatcher:
     """Encodes questions that arrive together in one batch.
 
-    The model runs one batch at a time (see the lock above); questions that arrive while it
-    is busy wait for the next batch instead of queueing one by one, and a batch of 50 short
-    questions costs little more than one. The first caller to find the model idle becomes
+    One batch of questions is encoded at a time; questions that arrive meanwhile wait for
+    the next batch instead of queueing one by one, and a batch of 50 short questions costs
+    little more than one. The first caller to find the model idle becomes
     the leader and encodes batches until none are waiting; the others just wait for their row.
     """
 

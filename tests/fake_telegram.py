@@ -23,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from tests.loopback import serving
+
 BOT_ID = 777000111
 BOT_USERNAME = "news_test_bot"
 TOKEN = "123456789:AAEtesttokentesttokentesttokentest12"
@@ -314,13 +316,6 @@ def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def serve_telegram() -> Iterator[FakeTelegram]:
     fake = FakeTelegram()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake))
-    server.daemon_threads = True
-    fake.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(fake))) as base:
+        fake.base_url = base
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()

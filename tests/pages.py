@@ -4,11 +4,12 @@ article in its boilerplate, copies of it, and every way a link can go wrong."""
 from __future__ import annotations
 
 import gzip
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import serving
 
 ARTICLE_TEXT = [
     "The city council voted on Tuesday to close the old Harbour Bridge to cars from next spring, "
@@ -202,14 +203,6 @@ class _Handler(BaseHTTPRequestHandler):
 def serve_pages(host: str = "127.0.0.1") -> Iterator[str]:
     """Serves the pages on `host` (any of 127.0.0.0/8); yields the base URL."""
     handler = type("PageHandler", (_Handler,), {})
-    server = ThreadingHTTPServer((host, 0), handler)
-    base = f"http://{host}:{server.server_address[1]}"
-    handler.table = routes(base)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(ThreadingHTTPServer((host, 0), handler)) as base:
+        handler.table = routes(base)
         yield base
-    finally:
-        server.shutdown()
-        server.server_close()
