@@ -7,7 +7,9 @@ import re
 
 import charset_normalizer
 import trafilatura
+from lxml.html import HtmlElement
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from retrieval.store import Draft
 from retrieval.text import clean_text, word_count
@@ -16,6 +18,20 @@ MAX_TITLE_CHARS = 300
 # Less than this is navigation, a cookie wall or a teaser, not an article worth quoting.
 MIN_ARTICLE_WORDS = 25
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
+# Posts that an article embeds (what a minister tweeted, what a witness posted) are part of
+# its reporting. Sites wrap them in "social"/"embed" boxes, which the extractor discards as
+# share buttons, so the post is lifted out of wrappers that hold nothing else.
+_EMBEDDED_POST_CLASSES = (
+    "twitter-tweet",
+    "instagram-media",
+    "tiktok-embed",
+    "bluesky-embed",
+    "mastodon-embed",
+)
+_EMBEDDED_POSTS = "|".join(
+    f"//blockquote[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+    for name in _EMBEDDED_POST_CLASSES
+)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -44,12 +60,16 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
 
 def extract_article(html: str, url: str | None = None) -> Draft | None:
     """The article in `html`, or None when the page holds no article text."""
+    tree = load_html(html)
+    if tree is None:
+        return None
+    _lift_embedded_posts(tree)
     # Precision first: on real news pages (bench/extraction.py) it drops newsletter boxes
     # and related-story lists that the defaults keep, at almost no cost in recall.
-    doc = _extract(html, url, favor_precision=True)
+    doc = _extract(tree, url, favor_precision=True)
     if doc is None:
         # Short or unusual pages: a second pass that keeps more of what it is unsure of.
-        doc = _extract(html, url, favor_recall=True)
+        doc = _extract(tree, url, favor_recall=True)
     if doc is None:
         return None
     title = plain_title(doc.title or "")
@@ -64,11 +84,30 @@ def extract_article(html: str, url: str | None = None) -> Draft | None:
     )
 
 
+def _lift_embedded_posts(tree: HtmlElement) -> None:
+    for post in tree.xpath(_EMBEDDED_POSTS):
+        wrapper = post.getparent()
+        while (
+            wrapper is not None
+            and wrapper.getparent() is not None
+            and not (wrapper.text or "").strip()
+            and all(
+                (child is post or child.tag == "script") and not (child.tail or "").strip()
+                for child in wrapper
+            )
+        ):
+            outer = wrapper.getparent()
+            post.tail = wrapper.tail
+            outer.replace(wrapper, post)
+            wrapper = outer
+
+
 def _extract(
-    html: str, url: str | None, favor_precision: bool = False, favor_recall: bool = False
+    tree: HtmlElement, url: str | None, favor_precision: bool = False, favor_recall: bool = False
 ) -> Document | None:
+    # trafilatura works on its own copy of the tree, so both passes start from the same page.
     doc = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
         with_metadata=True,
         include_comments=False,

@@ -11,6 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.loopback import serving
 
+EMBEDDED_TWEET = (
+    "Closing the bridge is the right call. Nobody should drive over a deck that engineers say is failing."
+)
 ARTICLE_TEXT = [
     "The city council voted on Tuesday to close the old Harbour Bridge to cars from next spring, "
     "ending a decade of arguments over the crumbling 1920s structure.",
@@ -136,6 +139,20 @@ def routes(base: str) -> dict[str, Handler]:
             article_page(
                 title="Bridge\x00 &#xd800;vote",
                 paragraphs=[p.replace("council", "coun\x00cil &#xdfff;") for p in ARTICLE_TEXT],
+            ).encode(),
+        ),
+        # How news sites embed a post: Twitter's blockquote inside a "social" box, then its script.
+        "/news/bridge-reactions": _send(
+            200,
+            article_page(
+                paragraphs=[
+                    *ARTICLE_TEXT,
+                    '<div class="social-media-embed"><blockquote class="twitter-tweet"><p lang="en">'
+                    f'{EMBEDDED_TWEET}</p>&mdash; Anna Keller (@mayorkeller) <a href="https://twitter.com/x">'
+                    'November 19, 2024</a></blockquote>\n<script async src="https://platform.twitter.com/'
+                    'widgets.js"></script></div>',
+                    "Residents replied with photographs of rust on the railings.",
+                ]
             ).encode(),
         ),
         "/jsonld": _send(

@@ -14,7 +14,7 @@ import pytest
 from bot.cli import main
 from retrieval.fetch import FetchRules
 from retrieval.links import LinkError, find_links, read_link
-from tests.pages import ARTICLE_TEXT, serve_pages
+from tests.pages import ARTICLE_TEXT, EMBEDDED_TWEET, serve_pages
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,15 @@ async def test_article_is_extracted_without_boilerplate(site: str, rules: FetchR
     assert draft.text.split("\n\n") == ARTICLE_TEXT
     for boilerplate in ("ADVERTISEMENT", "Related stories", "Reader99", "All rights reserved", "Subscribe"):
         assert boilerplate not in draft.text
+
+
+async def test_a_post_the_article_embeds_is_kept_as_part_of_it(site: str, rules: FetchRules) -> None:
+    draft = await read_link(f"{site}/news/bridge-reactions", rules)
+    paragraphs = draft.text.split("\n\n")
+    assert EMBEDDED_TWEET in draft.text
+    assert "Anna Keller (@mayorkeller)" in draft.text
+    assert paragraphs[: len(ARTICLE_TEXT)] == ARTICLE_TEXT
+    assert paragraphs[-1] == "Residents replied with photographs of rust on the railings."
 
 
 async def test_the_pages_own_canonical_address_is_preferred(site: str, rules: FetchRules) -> None:
