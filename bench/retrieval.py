@@ -5,7 +5,8 @@
 
 newsbot goes through its own code paths (Archive.ingest -> store -> Archive.search). The
 baselines are what a typical Telegram news bot does: MiniLM + FAISS flat over plain
-paragraphs (dense-only), and BM25 over the same paragraphs (keyword-only).
+paragraphs (dense-only), and BM25 over the same paragraphs (keyword-only). "no re-read" is
+newsbot with NEWSBOT_REREAD=0, to show what re-reading the best passages adds.
 """
 
 from __future__ import annotations
@@ -206,8 +207,10 @@ def main() -> None:
     archive, urls = build_archive(encoder, args.reuse)
     qs = questions()
     paras = paragraphs()
+    unread = Archive(archive.data_dir, encoder=encoder, reread=0)
     systems = {
         "newsbot": newsbot(archive),
+        "no re-read": newsbot(unread),
         "dense-only": dense_only(encoder, paras),
         "keyword-only": keyword_only(paras),
     }

@@ -16,6 +16,7 @@ from retrieval.encoder import DEFAULT_MODEL
 from retrieval.errors import NewsbotError
 from retrieval.fetch import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, FetchRules
 from retrieval.onnx_encoder import default_cache_dir
+from retrieval.search import DEFAULT_REREAD
 
 PREFIX = "NEWSBOT_"
 TOKEN_PATTERN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{30,}")
@@ -33,6 +34,7 @@ class Settings(BaseSettings):
     model_cache: Path = Field(default_factory=default_cache_dir)
     top_k: int = Field(DEFAULT_TOP_K, ge=1, le=10)
     min_relevance: float = Field(DEFAULT_MIN_RELEVANCE, ge=-1.0, le=1.0)
+    reread: int = Field(DEFAULT_REREAD, ge=0, le=10)
     log_level: str = Field("WARNING", pattern=r"(?i)^(DEBUG|INFO|WARNING|ERROR)$")
     allow_private_urls: bool = False
     allowed_networks: str = ""  # comma-separated networks links may reach, e.g. 10.20.0.0/16
@@ -82,6 +84,7 @@ class Settings(BaseSettings):
             model_cache=self.model_cache,
             min_relevance=self.min_relevance,
             top_k=self.top_k,
+            reread=self.reread,
             graph=graph,
         )
 

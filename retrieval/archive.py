@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +25,11 @@ from retrieval.errors import NewsbotError
 from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
 from retrieval.passages import split_passages
 from retrieval.search import (
+    DEFAULT_REREAD,
     MAX_QUESTION_CHARS,
     MIN_ARTICLE_COVERAGE,
+    REREAD_WEIGHT,
+    SAME_ARTICLE_PENALTY,
     SPECIFIC_QUESTION_TERMS,
     Answer,
     Candidate,
@@ -37,6 +40,7 @@ from retrieval.search import (
     keyword_terms,
     make_hit,
     normalize_question,
+    reread_score,
     with_copies,
 )
 from retrieval.store import Article, Copy, Draft, Store
@@ -92,16 +96,19 @@ class Archive:
         encoder: Encoder | None = None,
         graph: bool = False,
         model_cache: Path | None = None,
+        reread: int = DEFAULT_REREAD,
     ) -> None:
         """`graph`: keep an HNSW graph beside the exact index once the archive is large,
         built in a background thread; for long-running processes such as the bot (a
         one-question command would pay for a graph it never uses). `model_cache`: where the
-        model's ONNX export is kept (see `encoder.load_encoder`)."""
+        model's ONNX export is kept (see `encoder.load_encoder`). `reread`: how many of the
+        best passages are re-read word by word against the question (0: none, fastest)."""
         self.data_dir = Path(data_dir)
         self.model = model
         self.model_cache = model_cache
         self.min_relevance = min_relevance
         self.top_k = top_k
+        self.reread = reread
         self.store = Store(self.data_dir)
         self._graph = graph
         self._encoder = encoder
@@ -110,6 +117,10 @@ class Archive:
         self._graph_job = threading.Lock()  # held while a graph is loaded or built
         self._sync_lock = threading.Lock()
         self._query_vector = functools.lru_cache(maxsize=2048)(self._encode_question)
+        self._question_tokens = functools.lru_cache(maxsize=256)(self._encode_question_tokens)
+        # Re-reading costs a pass of the model per passage; people asking about the day's
+        # story reach the same few passages (half precision: 70 KB each).
+        self._passage_tokens = functools.lru_cache(maxsize=512)(self._encode_passage_tokens)
         self._questions = QueryBatcher(lambda texts: self.encoder.encode(texts))
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keywords")
 
@@ -396,12 +407,17 @@ class Archive:
             for pid in ids
             if pid in passages
         ]
-        chosen = choose(candidates, k, self.min_relevance)
+        # `choose` is greedy, so the shortlist's first k are what would be quoted without
+        # re-reading, and "More" (a larger k) re-reads the same passages in the same order.
+        shortlist = choose(candidates, max(k, self.reread), self.min_relevance)
+        articles = self.store.articles_by_id(sorted({c.passage.article_id for c in shortlist}))
+        shortlist = [c for c in shortlist if c.passage.article_id in articles]  # one removed meanwhile
+        if self.reread and shortlist:
+            shortlist = self._reread(q, shortlist, articles)
+        chosen = shortlist[:k]
         # Only the quoted articles are read, and each text once: for the coverage rule and
-        # the quote check. One removed meanwhile drops out here.
-        articles = self.store.articles_by_id(sorted({c.passage.article_id for c in chosen}))
-        chosen = [c for c in chosen if c.passage.article_id in articles]
-        texts = {a: self.store.article_text(a) for a in articles}
+        # the quote check.
+        texts = {a: self.store.article_text(a) for a in sorted({c.passage.article_id for c in chosen})}
         specific = len(terms) >= SPECIFIC_QUESTION_TERMS
         if chosen and specific and not _covered(terms, chosen, texts):
             chosen = []
@@ -409,6 +425,33 @@ class Archive:
         found = self.store.copies_of(sorted({hit.article.id for hit in hits}))
         hits = [with_copies(hit, found.get(hit.article.id, [])) for hit in hits]
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
+
+    def _reread(
+        self, question: str, shortlist: list[Candidate], articles: dict[int, Article]
+    ) -> list[Candidate]:
+        """The shortlist with its best passages reordered by how well their words match
+        the question's."""
+        head, tail = shortlist[: self.reread], shortlist[self.reread :]
+        asked = self._question_tokens(question)
+
+        def read(c: Candidate) -> np.ndarray:
+            return self._passage_tokens(passage_input(articles[c.passage.article_id].title, c.passage.text))
+
+        head = [replace(c, reread=reread_score(asked, read(c))) for c in head]
+        # Re-read, relevance sums two cosines instead of one, and so does what a further
+        # passage from an already quoted article costs.
+        penalty = SAME_ARTICLE_PENALTY * (1 + REREAD_WEIGHT)
+        return choose(head, len(head), floor=-1.0, same_article_penalty=penalty) + tail
+
+    def _encode_passage_tokens(self, text: str) -> np.ndarray:
+        tokens = self.encoder.encode_tokens([text])[0].astype(np.float16)
+        tokens.flags.writeable = False
+        return tokens
+
+    def _encode_question_tokens(self, question: str) -> np.ndarray:
+        tokens = self.encoder.encode_tokens([question])[0]
+        tokens.flags.writeable = False  # shared through the cache
+        return tokens
 
     def _encode_question(self, question: str) -> np.ndarray:
         vector = self._questions(question)

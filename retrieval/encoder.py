@@ -19,7 +19,7 @@ from typing import Protocol
 import numpy as np
 
 from retrieval.errors import NewsbotError
-from retrieval.onnx_encoder import default_cache_dir
+from retrieval.onnx_encoder import default_cache_dir, unit_rows
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,11 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
+        ...
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Per text, one unit-length float32 row for each of its tokens (special tokens
+        included): the model's reading of every word in its context."""
         ...
 
 
@@ -74,6 +79,15 @@ class SentenceTransformerEncoder:
                 show_progress_bar=False,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        if not texts:
+            return []
+        with self._lock:
+            rows = self._model.encode(
+                list(texts), output_value="token_embeddings", convert_to_numpy=False, show_progress_bar=False
+            )
+        return [unit_rows(np.asarray(row.float().numpy(), dtype=np.float32)) for row in rows]
 
 
 class QueryBatcher:

@@ -40,6 +40,11 @@ PROBES = (
 )
 
 
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.ascontiguousarray(matrix / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "newsbot"
@@ -92,7 +97,30 @@ class OnnxEncoder:
             out[rows] = self._run([encodings[i] for i in rows])
         return out
 
+    def encode_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        if not texts:
+            return []
+        encodings = self._tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out: list[np.ndarray] = [np.empty((0, self.dim), dtype=np.float32)] * len(texts)
+        for start in range(0, len(order), self._largest_batch):
+            rows = order[start : start + self._largest_batch]
+            hidden, mask = self._hidden([encodings[i] for i in rows])
+            for row, i in enumerate(rows):
+                out[i] = unit_rows(hidden[row, : int(mask[row].sum())])
+        return out
+
     def _run(self, encodings: Sequence[Encoding]) -> np.ndarray:
+        hidden, mask = self._hidden(encodings)
+        if self._pooling == "cls":
+            vectors = hidden[:, 0]
+        else:
+            weights = mask[..., None].astype(np.float32)
+            vectors = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        return unit_rows(vectors)
+
+    def _hidden(self, encodings: Sequence[Encoding]) -> tuple[np.ndarray, np.ndarray]:
+        """The last hidden state of a padded batch, and its attention mask."""
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         types = np.zeros_like(ids)
@@ -103,13 +131,7 @@ class OnnxEncoder:
             mask[row, : len(e.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
-        if self._pooling == "cls":
-            vectors = hidden[:, 0]
-        else:
-            weights = mask[..., None].astype(np.float32)
-            vectors = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+        return hidden, mask
 
 
 def export_key(model_dir: Path) -> str:

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from retrieval.store import Article, Copy, Passage
 from retrieval.text import split_sentences, words
 
@@ -78,17 +80,19 @@ class Candidate:
     dense: float  # cosine between question and passage vectors
     keyword: float  # BM25 relative to the best keyword match for this question (0..1)
     covers_terms: bool  # every keyword of the question occurs in the passage
+    reread: float = 0.0  # word-by-word match with the question (`reread_score`), once re-read
 
     @property
     def relevance(self) -> float:
-        """What ranks candidates: meaning first, with a nudge for shared rare words.
+        """What ranks candidates: meaning first, with a nudge for shared rare words, and
+        for the shortlist, how well its words match the question's.
 
         A weighted sum rather than reciprocal rank fusion: measured on the development set
         (docs/relevance.md), RRF ranked no better than the cosine alone, because it throws
         away how far apart the cosines are; a small BM25 term lifts names and numbers that
         the small encoder blurs without overruling it.
         """
-        return self.dense + KEYWORD_WEIGHT * self.keyword
+        return self.dense + KEYWORD_WEIGHT * self.keyword + REREAD_WEIGHT * self.reread
 
     def clears(self, floor: float) -> bool:
         # A passage holding every word of a question ("ATACMS", "Oreshnik missile") answers
@@ -97,6 +101,23 @@ class Candidate:
 
 
 KEYWORD_WEIGHT = 0.1
+
+# The best passages are re-read token by token: the question's every token (in context, as
+# the encoder reads it) is matched with its closest token of the passage. One vector per
+# passage blurs which of an article's paragraphs gives the detail asked; this does not.
+# Measured on the development set (docs/relevance.md): Recall@1 0.657 -> 0.729, MRR 0.784
+# -> 0.822, re-reading 3 passages (more gain nothing) at weight 0.75.
+DEFAULT_REREAD = 3
+REREAD_WEIGHT = 0.75
+
+
+def reread_score(question_tokens: np.ndarray, passage_tokens: np.ndarray) -> float:
+    """Mean over the question's tokens of the cosine with the passage token closest to it
+    (late interaction, as in ColBERT). Both are unit rows, one per token."""
+    if not len(question_tokens) or not len(passage_tokens):
+        return 0.0
+    similarity = question_tokens @ passage_tokens.T.astype(np.float32)
+    return float(similarity.max(axis=1).mean())
 
 
 def normalize_question(question: str) -> str:

@@ -243,6 +243,7 @@ def test_unusable_data_dir_is_a_clear_error(
         ("NEWSBOT_TOP_K", "three"),
         ("NEWSBOT_TOP_K", "0"),
         ("NEWSBOT_MIN_RELEVANCE", "2"),
+        ("NEWSBOT_REREAD", "-1"),
         ("NEWSBOT_LOG_LEVEL", "LOUD"),
         ("NEWSBOT_ALLOWED_NETWORKS", "10.0.0.0/33"),
         ("NEWSBOT_FETCH_PORTS", "http"),

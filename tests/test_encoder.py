@@ -82,6 +82,16 @@ def test_the_packaged_model_runs_on_onnx_and_gives_the_sentence_transformers_vec
     assert np.allclose(encoder.encode(PASSAGES[::-1])[::-1], ours, atol=1e-5)
 
 
+def test_onnx_reads_every_token_as_sentence_transformers_does(encoder: Encoder) -> None:
+    reference = SentenceTransformerEncoder().encode_tokens(PASSAGES)
+    ours = encoder.encode_tokens(PASSAGES)
+    assert [t.shape for t in ours] == [t.shape for t in reference]
+    assert ours[-1].shape[0] == 256  # the long text is truncated where the model stops reading
+    for mine, theirs in zip(ours, reference, strict=True):
+        assert np.allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-5)
+        assert (mine * theirs).sum(axis=1).min() > 0.9999
+
+
 def test_a_damaged_export_is_made_again_with_a_warning(
     encoder: Encoder, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

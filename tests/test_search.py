@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from retrieval.archive import Archive
-from retrieval.encoder import Encoder
+from retrieval.encoder import Encoder, passage_input
 from retrieval.errors import NewsbotError
-from retrieval.sources import _draft
-from tests.samples import HARBOUR_JSONL, SAMPLE_TITLE, SAMPLE_URL
+from retrieval.search import reread_score
+from retrieval.sources import _draft, load_file
+from tests.samples import HARBOUR_JSONL, SAMPLE, SAMPLE_TITLE, SAMPLE_URL
 
 
 @pytest.mark.parametrize(
@@ -119,6 +120,45 @@ def test_answers_prefer_several_articles_when_several_answer(archive: Archive) -
     hits = archive.search("Did the Russian and American military chiefs speak on the phone?", k=2).hits
     assert len(hits) == 2
     assert {hit.article.publisher for hit in hits} == {"The Moscow Times", "Wire Service"}
+
+
+def test_rereading_ranks_the_passage_that_states_the_detail_above_its_neighbours(encoder: Encoder) -> None:
+    title = "Route 9 traffic stop leads to a major drug seizure"
+    passages = {
+        "search": "A search of the car turned up two pounds of methamphetamine hidden in a spare tyre, "
+        "along with a loaded handgun and 8,000 dollars in cash.",
+        "charges": "The driver was taken to the county jail and charged with drug trafficking and unlawful "
+        "possession of a firearm; he is due in court on Thursday.",
+        "stop": "Officers stopped the car for a broken tail light shortly after midnight, the sheriff's "
+        "office said in a statement on Monday.",
+    }
+    read = encoder.encode_tokens([passage_input(title, p) for p in passages.values()])
+    tokens = dict(zip(passages, read, strict=True))
+    for question, answer in [
+        ("How much cash did the officers seize from the driver?", "search"),
+        ("When is the driver due in court?", "charges"),
+        ("What was the driver charged with?", "charges"),
+        ("What did the sheriff's office say about the stop?", "stop"),
+    ]:
+        asked = encoder.encode_tokens([question])[0]
+        scores = {name: reread_score(asked, passage) for name, passage in tokens.items()}
+        assert max(scores, key=scores.__getitem__) == answer, (question, scores)
+
+
+def test_more_passages_continue_the_answer_without_repeating_it(archive: Archive) -> None:
+    archive.ingest(_draft("test", HARBOUR_JSONL))
+    question = "What did the generals discuss during their call?"
+    first = [hit.passage_id for hit in archive.search(question, k=3).hits]
+    more = [hit.passage_id for hit in archive.search(question, k=8).hits]
+    assert len(first) == 3
+    assert more[:3] == first  # the re-read passages keep their order when more are asked for
+    assert len(set(more)) == len(more) > 3
+
+
+def test_rereading_can_be_turned_off(data_dir: Path, encoder: Encoder) -> None:
+    archive = Archive(data_dir, encoder=encoder, reread=0)
+    archive.ingest(load_file(SAMPLE)[0].draft)
+    assert "Oreshnik" in archive.search("What missile did the generals talk about?").hits[0].text
 
 
 def test_keyword_search_finds_rare_names_and_numbers(archive: Archive) -> None:
