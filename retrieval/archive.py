@@ -28,6 +28,7 @@ from retrieval.search import (
     DEFAULT_REREAD,
     MAX_QUESTION_CHARS,
     MIN_ARTICLE_COVERAGE,
+    REREAD_MARGIN,
     REREAD_WEIGHT,
     SAME_ARTICLE_PENALTY,
     SPECIFIC_QUESTION_TERMS,
@@ -412,7 +413,11 @@ class Archive:
         shortlist = choose(candidates, max(k, self.reread), self.min_relevance)
         articles = self.store.articles_by_id(sorted({c.passage.article_id for c in shortlist}))
         shortlist = [c for c in shortlist if c.passage.article_id in articles]  # one removed meanwhile
-        if self.reread and shortlist:
+        if (
+            self.reread
+            and len(shortlist) > 1
+            and shortlist[0].relevance - shortlist[1].relevance < REREAD_MARGIN
+        ):
             shortlist = self._reread(q, shortlist, articles)
         chosen = shortlist[:k]
         # Only the quoted articles are read, and each text once: for the coverage rule and

@@ -109,6 +109,10 @@ KEYWORD_WEIGHT = 0.1
 # -> 0.822, re-reading 3 passages (more gain nothing) at weight 0.75.
 DEFAULT_REREAD = 3
 REREAD_WEIGHT = 0.75
+# Re-reading settles close calls. When the best passage leads the next by this much, it
+# rarely changes the first quote, and the question is spared its cost (a model pass per
+# passage): measured on the development set, docs/relevance.md.
+REREAD_MARGIN = 0.05
 
 
 def reread_score(question_tokens: np.ndarray, passage_tokens: np.ndarray) -> float:
