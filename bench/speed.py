@@ -137,15 +137,18 @@ def latency(
         )
     archive.search("warm up")
     times: dict[int, list[float]] = {archive.reread: [], 0: []}
+    reread = 0
     for q in qs:
-        for reread in times:  # with and without re-reading, interleaved so drift hits both
-            archive.reread = reread
+        for depth in times:  # with and without re-reading, interleaved so drift hits both
+            archive.reread = depth
             # Every question pays for its embedding and its passages' re-reading.
             for cache in (archive._query_vector, archive._question_tokens, archive._passage_tokens):
                 cache.cache_clear()
             started = time.perf_counter()
             archive.search(q)
-            times[reread].append(time.perf_counter() - started)
+            times[depth].append(time.perf_counter() - started)
+            reread += archive._question_tokens.cache_info().currsize  # 1 when it re-read
+    note = f"re-read {reread} of {len(qs)}; {note}"
 
     key = vectors_key(encoder)
     _, vectors = archive.store.embeddings(key, encoder.dim, archive.store.embedded_ids(key))
