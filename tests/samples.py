@@ -23,6 +23,24 @@ HARBOUR_JSONL = {
     ),
 }
 
+# A story whose paragraphs all share its subject: which one answers depends on the detail.
+MARATHON_JSONL = {
+    "url": "https://courier.example.com/sport/city-marathon-reviews",
+    "title": "Mixed reviews for the new-look City Marathon",
+    "publisher": "City Courier",
+    "published": "2024-04-15",
+    "text": (
+        "The first City Marathon run on its new course drew mixed reviews on Sunday, with runners "
+        "praising the flat route along the river but complaining about crowded water stations.\n\n"
+        "The Running Show, a weekly podcast hosted by former champions Maria Costa and Tom Hale, gave "
+        "its first impressions of the revamped marathon in an episode released on Monday.\n\n"
+        "On the podcast, the hosts said the new course was faster than the old one but that organisers "
+        "had underestimated how many runners would need water after the tenth kilometre.\n\n"
+        "Organisers said 31,000 runners finished the race, a record, and promised to double the number "
+        "of water stations next year."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

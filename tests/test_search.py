@@ -11,8 +11,8 @@ from retrieval.archive import Archive
 from retrieval.encoder import Encoder, passage_input
 from retrieval.errors import NewsbotError
 from retrieval.search import reread_score
-from retrieval.sources import _draft, load_file
-from tests.samples import HARBOUR_JSONL, SAMPLE, SAMPLE_TITLE, SAMPLE_URL
+from retrieval.sources import _draft
+from tests.samples import HARBOUR_JSONL, MARATHON_JSONL, SAMPLE_TITLE, SAMPLE_URL
 
 
 @pytest.mark.parametrize(
@@ -155,10 +155,16 @@ def test_more_passages_continue_the_answer_without_repeating_it(archive: Archive
     assert len(set(more)) == len(more) > 3
 
 
-def test_rereading_can_be_turned_off(data_dir: Path, encoder: Encoder) -> None:
-    archive = Archive(data_dir, encoder=encoder, reread=0)
-    archive.ingest(load_file(SAMPLE)[0].draft)
-    assert "Oreshnik" in archive.search("What missile did the generals talk about?").hits[0].text
+def test_rereading_quotes_the_paragraph_that_answers_before_its_neighbour(
+    archive: Archive, data_dir: Path, encoder: Encoder
+) -> None:
+    archive.ingest(_draft("test", HARBOUR_JSONL))
+    archive.ingest(_draft("test", MARATHON_JSONL))
+    question = "What did the podcast hosts say about the new marathon course?"
+    assert archive.search(question).hits[0].text.startswith("On the podcast, the hosts said the new course")
+    # One vector per paragraph puts the one that names the podcast and its hosts first.
+    unread = Archive(data_dir, encoder=encoder, reread=0)
+    assert unread.search(question).hits[0].text.startswith("The Running Show, a weekly podcast")
 
 
 def test_keyword_search_finds_rare_names_and_numbers(archive: Archive) -> None:
