@@ -37,7 +37,7 @@ from retrieval.search import (
     Hit,
     choose,
     coverage,
-    covers,
+    holds_words,
     keyword_terms,
     make_hit,
     normalize_question,
@@ -56,10 +56,6 @@ DEFAULT_TOP_K = 3
 DEFAULT_MIN_RELEVANCE = 0.40
 DENSE_CANDIDATES = 50
 KEYWORD_CANDIDATES = 50
-# Up to this many keywords, a passage holding all of them counts as an answer whatever its
-# cosine: a name search ("Oreshnik", "ATACMS missiles"). Longer questions are sentences,
-# and sharing their words is no evidence of answering them.
-MAX_NAME_SEARCH_TERMS = 3
 EMBED_BATCH = 32
 SYNC_CHUNK = 20_000  # vectors read from SQLite at a time (30 MB at 384 dimensions)
 
@@ -397,17 +393,20 @@ class Archive:
         cosine.update(index.cosines(query, [pid for pid in keyword if pid not in cosine]))
         ids = list(dict.fromkeys([*cosine, *keyword]))
         passages = self.store.passages(ids)  # passages removed since the index saw them drop out
-        name_search = len(terms) <= MAX_NAME_SEARCH_TERMS
-        candidates = [
-            Candidate(
-                passage=passages[pid],
-                dense=cosine.get(pid, -1.0),
-                keyword=keyword.get(pid, 0.0) / best_keyword,
-                covers_terms=name_search and covers(terms, passages[pid].text),
+        candidates = []
+        for pid in ids:
+            if pid not in passages:
+                continue
+            similarity = cosine.get(pid, -1.0)
+            held = similarity < self.min_relevance and holds_words(terms, passages[pid].text, similarity)
+            candidates.append(
+                Candidate(
+                    passage=passages[pid],
+                    dense=similarity,
+                    keyword=keyword.get(pid, 0.0) / best_keyword,
+                    holds_words=held,  # only matters below the floor, so only worked out there
+                )
             )
-            for pid in ids
-            if pid in passages
-        ]
         # `choose` is greedy, so the shortlist's first k are what would be quoted without
         # re-reading, and "More" (a larger k) re-reads the same passages in the same order.
         shortlist = choose(candidates, max(k, self.reread), self.min_relevance)
