@@ -412,12 +412,10 @@ class Archive:
         shortlist = choose(candidates, max(k, self.reread), self.min_relevance)
         articles = self.store.articles_by_id(sorted({c.passage.article_id for c in shortlist}))
         shortlist = [c for c in shortlist if c.passage.article_id in articles]  # one removed meanwhile
-        if (
-            self.reread
-            and len(shortlist) > 1
-            and shortlist[0].relevance - shortlist[1].relevance < REREAD_MARGIN
-        ):
-            shortlist = self._reread(q, shortlist, articles)
+        # Re-reading settles close calls: the passages within the margin of the best one.
+        close = [c for c in shortlist[: self.reread] if shortlist[0].relevance - c.relevance < REREAD_MARGIN]
+        if len(close) > 1:
+            shortlist = self._reread(q, shortlist, articles, len(close))
         chosen = shortlist[:k]
         # Only the quoted articles are read, and each text once: for the coverage rule and
         # the quote check.
@@ -431,11 +429,11 @@ class Archive:
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
 
     def _reread(
-        self, question: str, shortlist: list[Candidate], articles: dict[int, Article]
+        self, question: str, shortlist: list[Candidate], articles: dict[int, Article], depth: int
     ) -> list[Candidate]:
-        """The shortlist with its best passages reordered by how well their words match
-        the question's."""
-        head, tail = shortlist[: self.reread], shortlist[self.reread :]
+        """The shortlist with its first `depth` passages reordered by how well their words
+        match the question's."""
+        head, tail = shortlist[:depth], shortlist[depth:]
         asked = self._question_tokens(question)
 
         def read(c: Candidate) -> np.ndarray:

@@ -107,9 +107,9 @@ KEYWORD_WEIGHT = 0.1
 # -> 0.822, re-reading 3 passages (more gain nothing) at weight 0.75.
 DEFAULT_REREAD = 3
 REREAD_WEIGHT = 0.75
-# Re-reading settles close calls. When the best passage leads the next by this much, it
-# rarely changes the first quote, and the question is spared its cost (a model pass per
-# passage): measured on the development set, docs/relevance.md.
+# Re-reading settles close calls: only passages within this much relevance of the best one
+# are re-read, and none when the best leads them all. A clear lead rarely changes with
+# re-reading, and the question is spared a model pass per passage (docs/relevance.md).
 REREAD_MARGIN = 0.05
 
 
