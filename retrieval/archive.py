@@ -98,8 +98,9 @@ class Archive:
         """`graph`: keep an HNSW graph beside the exact index once the archive is large,
         built in a background thread; for long-running processes such as the bot (a
         one-question command would pay for a graph it never uses). `model_cache`: where the
-        model's ONNX export is kept (see `encoder.load_encoder`). `reread`: how many of the
-        best passages are re-read word by word against the question (0: none, fastest)."""
+        model's ONNX export is kept (see `encoder.load_encoder`). `reread`: at most how many
+        of the best passages are re-read word by word against the question when they score
+        close together (0: never, fastest)."""
         self.data_dir = Path(data_dir)
         self.model = model
         self.model_cache = model_cache
