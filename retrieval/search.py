@@ -5,6 +5,7 @@ Pure functions over candidates; `archive.Archive.search` gathers the candidates.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
@@ -138,11 +139,7 @@ def coverage(terms: Sequence[str], text: str) -> float:
     """Share of the terms that `text` holds (compared by crude stem: "missiles" ~ "missile")."""
     if not terms:
         return 0.0
-    wanted = {_stem(t) for t in terms}
-    # A word's stem is a prefix of the word, so only words starting with a wanted stem can
-    # match: stemming the rest of a long article would be most of the cost of a search.
-    prefixes = tuple(wanted)
-    have = {_stem(w) for w in set(words(text)) if w.startswith(prefixes)}
+    have = set(map(_stem, set(words(text))))
     return sum(_stem(t) in have for t in terms) / len(terms)
 
 
@@ -206,6 +203,8 @@ def choose(
     return chosen
 
 
+# Cached: a search stems the words of every candidate passage, and news repeats its words.
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
