@@ -82,7 +82,7 @@ async def main_async(users: int) -> None:
     print(
         f"\nthe same {len(texts)} questions as concurrent searches, no Telegram (6 threads, as asyncio's pool here)"
     )
-    archive._query_vector.cache_clear()
+    archive._asked.cache_clear()
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=6) as pool:
         searches = list(pool.map(lambda text: timed(archive.search, text), texts))

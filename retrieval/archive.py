@@ -12,7 +12,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -83,6 +83,14 @@ class ArchiveStats:
     newest_ingested: str | None
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A question as the model read it."""
+
+    vector: np.ndarray  # what the index is searched with
+    tokens: np.ndarray  # one row per token, half precision: what re-reading compares
+
+
 class Archive:
     def __init__(
         self,
@@ -114,12 +122,11 @@ class Archive:
         self._open_lock = threading.Lock()
         self._graph_job = threading.Lock()  # held while a graph is loaded or built
         self._sync_lock = threading.Lock()
-        self._query_vector = functools.lru_cache(maxsize=2048)(self._encode_question)
-        self._question_tokens = functools.lru_cache(maxsize=256)(self._encode_question_tokens)
+        self._asked = functools.lru_cache(maxsize=1024)(self._read_question)
         # Re-reading costs a pass of the model per passage; people asking about the day's
         # story reach the same few passages (half precision: 70 KB each).
         self._passage_tokens = functools.lru_cache(maxsize=512)(self._encode_passage_tokens)
-        self._questions = QueryBatcher(lambda texts: self.encoder.encode(texts))
+        self._questions = QueryBatcher(self._read_questions)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keywords")
 
     # -- the model and the index, loaded on first use --------------------------------------
@@ -386,7 +393,8 @@ class Archive:
         # The keyword search needs no vector: SQLite runs it while the model embeds the
         # question (both release the GIL), which hides most of its cost.
         keyword_future = self._keyword_pool.submit(self.store.keyword_search, terms, KEYWORD_CANDIDATES)
-        query = self._query_vector(q)
+        asked = self._asked(q)
+        query = asked.vector
         dense = index.search(query, DENSE_CANDIDATES)
         keyword = dict(keyword_future.result())
         best_keyword = max(keyword.values(), default=1.0) or 1.0
@@ -416,7 +424,7 @@ class Archive:
         # Re-reading settles close calls: the passages within the margin of the best one.
         close = [c for c in shortlist[: self.reread] if shortlist[0].relevance - c.relevance < REREAD_MARGIN]
         if len(close) > 1:
-            shortlist = self._reread(q, shortlist, articles, len(close))
+            shortlist = self._reread(asked.tokens, shortlist, articles, len(close))
         chosen = shortlist[:k]
         # Only the quoted articles are read, and each text once: for the coverage rule and
         # the quote check.
@@ -430,12 +438,11 @@ class Archive:
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
 
     def _reread(
-        self, question: str, shortlist: list[Candidate], articles: dict[int, Article], depth: int
+        self, asked: np.ndarray, shortlist: list[Candidate], articles: dict[int, Article], depth: int
     ) -> list[Candidate]:
         """The shortlist with its first `depth` passages reordered by how well their words
-        match the question's."""
+        match the question's tokens (`asked`)."""
         head, tail = shortlist[:depth], shortlist[depth:]
-        asked = self._question_tokens(question)
 
         def read(c: Candidate) -> np.ndarray:
             return self._passage_tokens(passage_input(articles[c.passage.article_id].title, c.passage.text))
@@ -451,15 +458,18 @@ class Archive:
         tokens.flags.writeable = False
         return tokens
 
-    def _encode_question_tokens(self, question: str) -> np.ndarray:
-        tokens = self.encoder.encode_tokens([question])[0]
-        tokens.flags.writeable = False  # shared through the cache
-        return tokens
+    def _read_question(self, question: str) -> Asked:
+        return self._questions(question)
 
-    def _encode_question(self, question: str) -> np.ndarray:
-        vector = self._questions(question)
-        vector.flags.writeable = False  # shared through the cache
-        return vector
+    def _read_questions(self, questions: Sequence[str]) -> list[Asked]:
+        # One pass of the model gives both the vector and the tokens: a question that turns
+        # out to need re-reading is not read again.
+        vectors, tokens = self.encoder.encode_with_tokens(questions)
+        asked = [Asked(vector, rows.astype(np.float16)) for vector, rows in zip(vectors, tokens, strict=True)]
+        for a in asked:  # shared through the cache
+            a.vector.flags.writeable = False
+            a.tokens.flags.writeable = False
+        return asked
 
     # -- reporting -------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from retrieval.errors import NewsbotError
 from retrieval.onnx_encoder import default_cache_dir, unit_rows
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _PACKAGED_NAMES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
@@ -42,6 +43,10 @@ class Encoder(Protocol):
     def encode_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Per text, one unit-length float32 row for each of its tokens (special tokens
         included): the model's reading of every word in its context."""
+        ...
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """`encode` and `encode_tokens` together, from one reading where the runtime allows."""
         ...
 
 
@@ -89,8 +94,12 @@ class SentenceTransformerEncoder:
             )
         return [unit_rows(np.asarray(row.float().numpy(), dtype=np.float32)) for row in rows]
 
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        # The fallback runtime: two passes are simpler than unpicking its padded outputs.
+        return self.encode(texts), self.encode_tokens(texts)
 
-class QueryBatcher:
+
+class QueryBatcher(Generic[T]):
     """Encodes questions that arrive together in one batch.
 
     One batch of questions is encoded at a time; questions that arrive meanwhile wait for
@@ -99,14 +108,15 @@ class QueryBatcher:
     the leader and encodes batches until none are waiting; the others just wait for their row.
     """
 
-    def __init__(self, encode: Callable[[Sequence[str]], np.ndarray]) -> None:
+    def __init__(self, encode: Callable[[Sequence[str]], Sequence[T]]) -> None:
+        """`encode`: one result per text, in order."""
         self._encode = encode
         self._lock = threading.Lock()
-        self._pending: list[tuple[str, Future[np.ndarray]]] = []
+        self._pending: list[tuple[str, Future[T]]] = []
         self._busy = False
 
-    def __call__(self, text: str) -> np.ndarray:
-        future: Future[np.ndarray] = Future()
+    def __call__(self, text: str) -> T:
+        future: Future[T] = Future()
         with self._lock:
             self._pending.append((text, future))
             leader = not self._busy
@@ -123,13 +133,13 @@ class QueryBatcher:
                     self._busy = False
                     return
             try:
-                vectors = self._encode([text for text, _ in batch])
+                results = self._encode([text for text, _ in batch])
             except BaseException as exc:
                 for _, future in batch:
                     future.set_exception(exc)
                 continue
-            for (_, future), vector in zip(batch, vectors, strict=True):
-                future.set_result(vector)
+            for (_, future), result in zip(batch, results, strict=True):
+                future.set_result(result)
 
 
 def load_encoder(name: str = DEFAULT_MODEL, cache_dir: Path | None = None) -> Encoder:

@@ -98,20 +98,27 @@ class OnnxEncoder:
         return out
 
     def encode_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        return self.encode_with_tokens(texts)[1]
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        vectors = np.empty((len(texts), self.dim), dtype=np.float32)
+        tokens: list[np.ndarray] = [np.empty((0, self.dim), dtype=np.float32)] * len(texts)
         if not texts:
-            return []
+            return vectors, tokens
         encodings = self._tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        out: list[np.ndarray] = [np.empty((0, self.dim), dtype=np.float32)] * len(texts)
         for start in range(0, len(order), self._largest_batch):
             rows = order[start : start + self._largest_batch]
             hidden, mask = self._hidden([encodings[i] for i in rows])
+            vectors[rows] = self._pool(hidden, mask)
             for row, i in enumerate(rows):
-                out[i] = unit_rows(hidden[row, : int(mask[row].sum())])
-        return out
+                tokens[i] = unit_rows(hidden[row, : int(mask[row].sum())])
+        return vectors, tokens
 
     def _run(self, encodings: Sequence[Encoding]) -> np.ndarray:
-        hidden, mask = self._hidden(encodings)
+        return self._pool(*self._hidden(encodings))
+
+    def _pool(self, hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
         if self._pooling == "cls":
             vectors = hidden[:, 0]
         else:

@@ -92,6 +92,14 @@ def test_onnx_reads_every_token_as_sentence_transformers_does(encoder: Encoder) 
         assert (mine * theirs).sum(axis=1).min() > 0.9999
 
 
+def test_one_reading_gives_both_the_vectors_and_the_tokens(encoder: Encoder) -> None:
+    vectors, tokens = encoder.encode_with_tokens(PASSAGES[::-1])
+    assert np.allclose(vectors[::-1], encoder.encode(PASSAGES), atol=1e-5)
+    for mine, alone in zip(tokens[::-1], encoder.encode_tokens(PASSAGES), strict=True):
+        assert mine.shape == alone.shape
+        assert np.allclose(mine, alone, atol=1e-5)
+
+
 def test_a_damaged_export_is_made_again_with_a_warning(
     encoder: Encoder, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -3,8 +3,10 @@ sentence highlighted and its source; an honest "not found" for what the archive 
 
 import asyncio
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from retrieval.archive import Archive
@@ -175,6 +177,44 @@ def test_rereading_quotes_the_paragraph_that_answers_before_its_neighbour(
     # One vector per paragraph puts the one that names the podcast and its hosts first.
     unread = Archive(data_dir, encoder=encoder, reread=0)
     assert unread.search(question).hits[0].text.startswith("The Running Show, a weekly podcast")
+
+
+class CountingEncoder:
+    """The real encoder, noting every text it is given."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+        self.name, self.dim = encoder.name, encoder.dim
+        self.read: list[str] = []
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        self.read += texts
+        return self._encoder.encode(texts, batch_size)
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        self.read += texts
+        return self._encoder.encode_tokens(texts)
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        self.read += texts
+        return self._encoder.encode_with_tokens(texts)
+
+
+def test_a_reread_question_costs_one_reading_of_it_and_one_per_passage(
+    data_dir: Path, encoder: Encoder
+) -> None:
+    counting = CountingEncoder(encoder)
+    archive = Archive(data_dir, encoder=counting)
+    archive.ingest(_draft("test", MARATHON_JSONL))
+    question = "What did the podcast hosts say about the new marathon course?"
+    counting.read.clear()
+    first = archive.search(question).hits
+    passages = [text for text in counting.read if text != question]
+    assert counting.read.count(question) == 1
+    assert 1 < len(passages) <= archive.reread  # it was a close call, so passages were re-read
+    counting.read.clear()
+    assert archive.search(question).hits == first  # asked again: nothing is read again
+    assert counting.read == []
 
 
 def test_keyword_search_finds_rare_names_and_numbers(archive: Archive) -> None:
