@@ -189,15 +189,28 @@ def choose(
     candidates: Sequence[Candidate], k: int, floor: float, same_article_penalty: float = SAME_ARTICLE_PENALTY
 ) -> list[Candidate]:
     """Up to k candidates that clear the relevance floor, best first, preferring passages
-    from articles not yet quoted when those answer about as well."""
-    pool = [c for c in candidates if c.clears(floor)]
+    from articles not yet quoted when those answer about as well. A paragraph that several
+    articles carry word for word (wire copy inside a longer story, a background paragraph
+    reused in follow-ups) is quoted once, from where it ranks best."""
+    best_copy: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.clears(floor):
+            known = best_copy.setdefault(c.passage.text, c)
+            if c.relevance > known.relevance:
+                best_copy[c.passage.text] = c
+    pool = list(best_copy.values())
     chosen: list[Candidate] = []
+    quoted: set[str] = set()  # by their words, as copies may differ in case or punctuation
     per_article: dict[int, int] = {}
     while pool and len(chosen) < k:
         best = max(
             pool, key=lambda c: c.relevance - same_article_penalty * per_article.get(c.passage.article_id, 0)
         )
         pool.remove(best)
+        wording = " ".join(words(best.passage.text))
+        if wording in quoted:
+            continue
+        quoted.add(wording)
         chosen.append(best)
         per_article[best.passage.article_id] = per_article.get(best.passage.article_id, 0) + 1
     return chosen

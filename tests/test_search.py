@@ -217,6 +217,30 @@ def test_a_reread_question_costs_one_reading_of_it_and_one_per_passage(
     assert counting.read == []
 
 
+def test_a_paragraph_two_stories_share_word_for_word_is_quoted_once(archive: Archive) -> None:
+    archive.ingest(_draft("test", HARBOUR_JSONL))
+    storm = HARBOUR_JSONL["text"].split("\n\n")[0]
+    follow_up = {
+        "url": "https://herald.example.com/news/harbour-reopens",
+        "title": "Harbour reopens after the storm",
+        "publisher": "Coastal Herald",
+        "published": "2024-03-06",
+        "text": (
+            "Boats left the harbour on Wednesday for the first time in four days, after divers found "
+            "only minor cracks in the breakwater.\n\n"
+            # The follow-up repeats the first story's opening as background, word for word.
+            f"{storm}\n\n"
+            "The port authority said repairs to the outer wall would begin next month and cost about "
+            "two million euros, paid from its reserve fund."
+        ),
+    }
+    assert archive.ingest(_draft("test", follow_up)).added
+    texts = [hit.text for hit in archive.search("How high were the waves that hit the harbour wall?").hits]
+    assert texts[0] == storm
+    assert texts.count(storm) == 1
+    assert len(texts) > 1  # the rest of the answer is other passages, not the copy
+
+
 def test_keyword_search_finds_rare_names_and_numbers(archive: Archive) -> None:
     archive.ingest(_draft("test", HARBOUR_JSONL))
     assert "ATACMS" in archive.search("ATACMS").hits[0].text
