@@ -28,7 +28,6 @@ from retrieval.search import (
     DEFAULT_REREAD,
     MAX_QUESTION_CHARS,
     MIN_ARTICLE_COVERAGE,
-    REREAD_MARGIN,
     REREAD_WEIGHT,
     SAME_ARTICLE_PENALTY,
     SPECIFIC_QUESTION_TERMS,
@@ -36,6 +35,7 @@ from retrieval.search import (
     Candidate,
     Hit,
     choose,
+    close_call,
     coverage,
     holds_words,
     keyword_terms,
@@ -421,10 +421,9 @@ class Archive:
         shortlist = choose(candidates, max(k, self.reread), self.min_relevance)
         articles = self.store.articles_by_id(sorted({c.passage.article_id for c in shortlist}))
         shortlist = [c for c in shortlist if c.passage.article_id in articles]  # one removed meanwhile
-        # Re-reading settles close calls: the passages within the margin of the best one.
-        close = [c for c in shortlist[: self.reread] if shortlist[0].relevance - c.relevance < REREAD_MARGIN]
-        if len(close) > 1:
-            shortlist = self._reread(asked.tokens, shortlist, articles, len(close))
+        close = close_call(shortlist, self.reread)
+        if close > 1:
+            shortlist = self._reread(asked.tokens, shortlist, articles, close)
         chosen = shortlist[:k]
         # Only the quoted articles are read, and each text once: for the coverage rule and
         # the quote check.

@@ -12,8 +12,9 @@ import pytest
 from retrieval.archive import Archive
 from retrieval.encoder import Encoder, passage_input
 from retrieval.errors import NewsbotError
-from retrieval.search import reread_score
+from retrieval.search import Candidate, close_call, reread_score
 from retrieval.sources import _draft
+from retrieval.store import Passage
 from tests.samples import HARBOUR_JSONL, MARATHON_JSONL, SAMPLE_TITLE, SAMPLE_URL
 
 
@@ -153,6 +154,27 @@ def test_rereading_ranks_the_passage_that_states_the_detail_above_its_neighbours
         asked = encoder.encode_tokens([question])[0]
         scores = {name: reread_score(asked, passage) for name, passage in tokens.items()}
         assert max(scores, key=scores.__getitem__) == answer, (question, scores)
+
+
+def _candidate(pid: int, article: int, dense: float) -> Candidate:
+    return Candidate(Passage(pid, article, pid, 0, 1, f"Paragraph {pid}."), dense, 0.0, False)
+
+
+def test_only_a_close_call_between_paragraphs_of_the_best_article_is_reread() -> None:
+    a1, a2, a3, b = (
+        _candidate(1, 1, 0.70),
+        _candidate(2, 1, 0.68),
+        _candidate(3, 1, 0.67),
+        _candidate(4, 2, 0.69),
+    )
+    assert close_call([a1, a2, a3], depth=3) == 3
+    assert close_call([a1, a2, a3], depth=2) == 2
+    # Another article's passage ends the run: re-reading does not weigh stories against each other.
+    assert close_call([a1, b, a2], depth=3) == 1
+    assert close_call([a1, a2, b], depth=3) == 2
+    # A clear lead is kept without re-reading.
+    assert close_call([a1, _candidate(5, 1, 0.60)], depth=3) == 1
+    assert close_call([], depth=3) == 0
 
 
 def test_more_passages_continue_the_answer_without_repeating_it(archive: Archive) -> None:
