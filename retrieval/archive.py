@@ -107,8 +107,8 @@ class Archive:
         built in a background thread; for long-running processes such as the bot (a
         one-question command would pay for a graph it never uses). `model_cache`: where the
         model's ONNX export is kept (see `encoder.load_encoder`). `reread`: at most how many
-        of the best passages are re-read word by word against the question when they score
-        close together (0: never, fastest)."""
+        of the best passages are re-read word by word against the question when they are
+        paragraphs of one article that score close together (0: never, fastest)."""
         self.data_dir = Path(data_dir)
         self.model = model
         self.model_cache = model_cache
@@ -122,7 +122,8 @@ class Archive:
         self._open_lock = threading.Lock()
         self._graph_job = threading.Lock()  # held while a graph is loaded or built
         self._sync_lock = threading.Lock()
-        self._asked = functools.lru_cache(maxsize=1024)(self._read_question)
+        # A question's vector and tokens (about 25 KB at 30 tokens): "More" asks it again.
+        self._asked = functools.lru_cache(maxsize=512)(self._read_question)
         # Re-reading costs a pass of the model per passage; people asking about the day's
         # story reach the same few passages (half precision: 70 KB each).
         self._passage_tokens = functools.lru_cache(maxsize=512)(self._encode_passage_tokens)
