@@ -32,6 +32,8 @@ from bench.devset import (
     questions,
     require_devset,
 )
+from bot.replies import answer_messages, plain_text
+from bot.terminal import human_date
 from retrieval.archive import Archive
 from retrieval.encoder import Encoder, load_encoder
 from retrieval.extract import extract_article
@@ -194,6 +196,36 @@ def print_table(rows: dict[str, Scores]) -> None:
         print(f"{label:34}" + "".join(f"{cell(rows[n]):>16}" for n in names))
 
 
+def check_answers(archive: Archive, qs: list[Question]) -> None:
+    """The answers as a user reads them (the bot's own message rendering): every quote an
+    exact substring of its stored article, and every source naming its title or address,
+    its publisher and its date whenever the article has them."""
+    quotes = exact = sources = named = 0
+    for q in qs:
+        answer = archive.search(q.text, K)
+        shown = plain_text("\n\n".join(answer_messages(answer, 1)))
+        for hit in answer.hits:
+            stored = archive.store.article_text(hit.article.id)
+            quotes += 1
+            exact += hit.text in stored and hit.text.strip() in shown
+            source = hit.article
+            wanted = [source.title or source.url, source.publisher, human_date(source.published)]
+            sources += 1
+            named += all(part in shown for part in wanted if part) and bool(wanted[0])
+    held = list(archive.export())
+    print(
+        f"\nquotes that are exact substrings of their stored article, as shown: {exact} of {quotes} ({exact / quotes:.0%})"
+    )
+    print(
+        f"quotes shown with their title or address, publisher and date (when the article has them): "
+        f"{named} of {sources} ({named / sources:.0%})"
+    )
+    print(
+        f"articles held with a publisher: {sum(bool(a['publisher']) for a in held)} of {len(held)}, "
+        f"with a date: {sum(bool(a['published']) for a in held)} (read from each page's metadata)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -231,6 +263,7 @@ def main() -> None:
     answerable = sum(q.answer is not None for q in qs)
     print(f"\n{len(qs)} questions ({answerable} answerable), {len(ground_truth()) + 1} articles\n")
     print_table(results)
+    check_answers(archive, qs)
 
 
 if __name__ == "__main__":
