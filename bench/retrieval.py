@@ -6,7 +6,9 @@
 newsbot goes through its own code paths (Archive.ingest -> store -> Archive.search). The
 baselines are what a typical Telegram news bot does: MiniLM + FAISS flat over plain
 paragraphs (dense-only), and BM25 over the same paragraphs (keyword-only). "no re-read" is
-newsbot with NEWSBOT_REREAD=0, to show what re-reading the best passages adds.
+newsbot with NEWSBOT_REREAD=0, to show what re-reading the best passages adds. Last, every
+newsbot answer is rendered as the bot sends it, to check that each quote is exact and names
+its source.
 """
 
 from __future__ import annotations
