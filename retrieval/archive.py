@@ -123,11 +123,10 @@ class Archive:
         self._graph_job = threading.Lock()  # held while a graph is loaded or built
         self._sync_lock = threading.Lock()
         # A question's vector and tokens (about 25 KB at 30 tokens): "More" asks it again.
-        self._asked = functools.lru_cache(maxsize=512)(self._read_question)
+        self._asked = functools.lru_cache(maxsize=512)(QueryBatcher(self._read_questions))
         # Re-reading costs a pass of the model per passage; people asking about the day's
         # story reach the same few passages (half precision: 70 KB each).
         self._passage_tokens = functools.lru_cache(maxsize=512)(self._encode_passage_tokens)
-        self._questions = QueryBatcher(self._read_questions)
         self._keyword_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="keywords")
 
     # -- the model and the index, loaded on first use --------------------------------------
@@ -457,9 +456,6 @@ class Archive:
         tokens = self.encoder.encode_tokens([text])[0].astype(np.float16)
         tokens.flags.writeable = False
         return tokens
-
-    def _read_question(self, question: str) -> Asked:
-        return self._questions(question)
 
     def _read_questions(self, questions: Sequence[str]) -> list[Asked]:
         # One pass of the model gives both the vector and the tokens: a question that turns
