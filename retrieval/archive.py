@@ -433,7 +433,16 @@ class Archive:
             chosen = []
         hits = [make_hit(q, c, articles[c.passage.article_id], c.dense) for c in chosen]
         found = self.store.copies_of(sorted({hit.article.id for hit in hits}))
-        hits = [with_copies(hit, found.get(hit.article.id, [])) for hit in hits]
+        # Other stories that carry a quoted paragraph word for word vouch for it as copies of
+        # the story do.
+        echoes = self.store.articles_by_id(sorted({a for c in chosen for a in c.echoes}))
+        hits = [
+            with_copies(
+                hit,
+                [*found.get(hit.article.id, []), *_as_copies(c.echoes, echoes, but=hit.article.id)],
+            )
+            for hit, c in zip(hits, chosen, strict=True)
+        ]
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
 
     def _reread(
@@ -512,6 +521,13 @@ def _covered(terms: list[str], chosen: list[Candidate], texts: dict[int, str]) -
     if max(coverage(terms, c.passage.text) for c in chosen) >= MIN_ARTICLE_COVERAGE:
         return True
     return max(coverage(terms, text) for text in texts.values()) >= MIN_ARTICLE_COVERAGE
+
+
+def _as_copies(ids: Sequence[int], articles: dict[int, Article], but: int) -> list[Copy]:
+    return [
+        Copy(a.id, a.url, a.title, a.publisher, a.published)
+        for a in (articles[i] for i in dict.fromkeys(ids) if i in articles and i != but)
+    ]
 
 
 def _quote_is_exact(hit: Hit, article_text: str) -> bool:

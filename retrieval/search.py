@@ -82,6 +82,7 @@ class Candidate:
     keyword: float  # BM25 relative to the best keyword match for this question (0..1)
     holds_words: bool  # holds the question's words well enough to answer it (`holds_words`)
     reread: float = 0.0  # word-by-word match with the question (`reread_score`), once re-read
+    echoes: tuple[int, ...] = ()  # other articles found carrying this paragraph word for word
 
     @property
     def relevance(self) -> float:
@@ -211,16 +212,15 @@ def choose(
     """Up to k candidates that clear the relevance floor, best first, preferring passages
     from articles not yet quoted when those answer about as well. A paragraph that several
     articles carry word for word (wire copy inside a longer story, a background paragraph
-    reused in follow-ups) is quoted once, from where it ranks best."""
+    reused in follow-ups) is quoted once, from where it ranks best, noting the others."""
     best_copy: dict[str, Candidate] = {}
     for c in candidates:
         if c.clears(floor):
-            known = best_copy.setdefault(c.passage.text, c)
-            if c.relevance > known.relevance:
-                best_copy[c.passage.text] = c
+            known = best_copy.get(c.passage.text)
+            best_copy[c.passage.text] = c if known is None else _echoed(*sorted((c, known), key=_relevance))
     pool = list(best_copy.values())
     chosen: list[Candidate] = []
-    quoted: set[str] = set()  # by their words, as copies may differ in case or punctuation
+    quoted: dict[str, int] = {}  # by their words, as copies may differ in case or punctuation
     per_article: dict[int, int] = {}
     while pool and len(chosen) < k:
         best = max(
@@ -229,11 +229,22 @@ def choose(
         pool.remove(best)
         wording = " ".join(words(best.passage.text))
         if wording in quoted:
+            at = quoted[wording]
+            chosen[at] = _echoed(best, chosen[at])
             continue
-        quoted.add(wording)
+        quoted[wording] = len(chosen)
         chosen.append(best)
         per_article[best.passage.article_id] = per_article.get(best.passage.article_id, 0) + 1
     return chosen
+
+
+def _relevance(c: Candidate) -> float:
+    return c.relevance
+
+
+def _echoed(copy: Candidate, kept: Candidate) -> Candidate:
+    """`kept`, noting that `copy`'s article carries the same paragraph."""
+    return replace(kept, echoes=(*kept.echoes, copy.passage.article_id, *copy.echoes))
 
 
 # Cached: a search stems the words of every candidate passage, and news repeats its words.

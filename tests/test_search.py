@@ -239,13 +239,13 @@ def test_a_reread_question_costs_one_reading_of_it_and_one_per_passage(
     assert counting.read == []
 
 
-def test_a_paragraph_two_stories_share_word_for_word_is_quoted_once(archive: Archive) -> None:
+def test_a_paragraph_two_stories_share_word_for_word_is_quoted_once_naming_both(archive: Archive) -> None:
     archive.ingest(_draft("test", HARBOUR_JSONL))
     storm = HARBOUR_JSONL["text"].split("\n\n")[0]
     follow_up = {
-        "url": "https://herald.example.com/news/harbour-reopens",
+        "url": "https://gazette.example.org/harbour-reopens",
         "title": "Harbour reopens after the storm",
-        "publisher": "Coastal Herald",
+        "publisher": "Harbour Gazette",
         "published": "2024-03-06",
         "text": (
             "Boats left the harbour on Wednesday for the first time in four days, after divers found "
@@ -257,10 +257,18 @@ def test_a_paragraph_two_stories_share_word_for_word_is_quoted_once(archive: Arc
         ),
     }
     assert archive.ingest(_draft("test", follow_up)).added
-    texts = [hit.text for hit in archive.search("How high were the waves that hit the harbour wall?").hits]
+    hits = archive.search("How high were the waves that hit the harbour wall?").hits
+    texts = [hit.text for hit in hits]
     assert texts[0] == storm
     assert texts.count(storm) == 1
     assert len(texts) > 1  # the rest of the answer is other passages, not the copy
+    # The quote names the other outlet that printed the paragraph; other quotes do not.
+    quoted = hits[0].article
+    assert [quoted.publisher, *quoted.also_reported_by()] in (
+        ["Coastal Herald", "Harbour Gazette"],
+        ["Harbour Gazette", "Coastal Herald"],
+    )
+    assert all(not hit.article.also for hit in hits[1:])
 
 
 def test_keyword_search_finds_rare_names_and_numbers(archive: Archive) -> None:
