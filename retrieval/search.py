@@ -213,6 +213,9 @@ def choose(
     from articles not yet quoted when those answer about as well. A paragraph that several
     articles carry word for word (wire copy inside a longer story, a background paragraph
     reused in follow-ups) is quoted once, from where it ranks best, noting the others."""
+    # Exact copies are merged up front, which is cheap and keeps the loop below short when a
+    # search gathers dozens of them; copies differing in case or punctuation are caught as
+    # they come up, by their words (which costs a regex per passage chosen).
     best_copy: dict[str, Candidate] = {}
     for c in candidates:
         if c.clears(floor):
@@ -220,7 +223,7 @@ def choose(
             best_copy[c.passage.text] = c if known is None else _echoed(*sorted((c, known), key=_relevance))
     pool = list(best_copy.values())
     chosen: list[Candidate] = []
-    quoted: dict[str, int] = {}  # by their words, as copies may differ in case or punctuation
+    quoted: dict[str, int] = {}  # a chosen passage's words -> its place in `chosen`
     per_article: dict[int, int] = {}
     while pool and len(chosen) < k:
         best = max(
