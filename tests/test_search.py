@@ -239,9 +239,22 @@ def test_a_reread_question_costs_one_reading_of_it_and_one_per_passage(
     assert counting.read == []
 
 
-def test_a_paragraph_two_stories_share_word_for_word_is_quoted_once_naming_both(archive: Archive) -> None:
+STORM = HARBOUR_JSONL["text"].split("\n\n")[0]
+
+
+@pytest.mark.parametrize(
+    "carried",
+    [
+        STORM,
+        # Another desk's house style: capitals and punctuation differ, the words do not.
+        STORM.replace("harbour master", "Harbour Master").replace(", stranding", " -- stranding"),
+    ],
+    ids=["verbatim", "restyled"],
+)
+def test_a_paragraph_two_stories_share_word_for_word_is_quoted_once_naming_both(
+    archive: Archive, carried: str
+) -> None:
     archive.ingest(_draft("test", HARBOUR_JSONL))
-    storm = HARBOUR_JSONL["text"].split("\n\n")[0]
     follow_up = {
         "url": "https://gazette.example.org/harbour-reopens",
         "title": "Harbour reopens after the storm",
@@ -251,7 +264,7 @@ def test_a_paragraph_two_stories_share_word_for_word_is_quoted_once_naming_both(
             "Boats left the harbour on Wednesday for the first time in four days, after divers found "
             "only minor cracks in the breakwater.\n\n"
             # The follow-up repeats the first story's opening as background, word for word.
-            f"{storm}\n\n"
+            f"{carried}\n\n"
             "The port authority said repairs to the outer wall would begin next month and cost about "
             "two million euros, paid from its reserve fund."
         ),
@@ -259,8 +272,8 @@ def test_a_paragraph_two_stories_share_word_for_word_is_quoted_once_naming_both(
     assert archive.ingest(_draft("test", follow_up)).added
     hits = archive.search("How high were the waves that hit the harbour wall?").hits
     texts = [hit.text for hit in hits]
-    assert texts[0] == storm
-    assert texts.count(storm) == 1
+    assert texts[0] in (STORM, carried)
+    assert sum(text in (STORM, carried) for text in texts) == 1
     assert len(texts) > 1  # the rest of the answer is other passages, not the copy
     # The quote names the other outlet that printed the paragraph; other quotes do not.
     quoted = hits[0].article
