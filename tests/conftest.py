@@ -11,6 +11,14 @@ from retrieval.sources import load_file
 from tests.samples import SAMPLE
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The model's ONNX export (made once, kept between runs) goes to pytest's own cache
+    # folder in the checkout, not the developer's ~/.cache.
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        os.environ["XDG_CACHE_HOME"] = str(cache.mkdir("xdg-cache"))
+
+
 @pytest.fixture(autouse=True)
 def clean_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No NEWSBOT_* variable or .env of the developer's reaches a test; each test runs in
