@@ -217,9 +217,25 @@ def export_model(model_dir: Path, cache_dir: Path) -> Export | None:
         except OSError:  # another process finished the same export first
             if cached_export(model_dir, cache_dir) is None:
                 raise
+        _remove_older_exports(cache_dir, model_dir, keep=folder)
         return Export(folder, pooling, dim)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_older_exports(cache_dir: Path, model_dir: Path, keep: Path) -> None:
+    """Exports of the same model folder made before a reinstall or a runtime upgrade (90 MB
+    each): nothing uses them once the new one exists."""
+    for folder in cache_dir.iterdir():
+        if folder == keep or folder.name.startswith(".") or not folder.is_dir():
+            continue
+        try:
+            made_from = json.loads((folder / "export.json").read_text()).get("model")
+        except (OSError, ValueError, AttributeError):
+            continue  # not an export of ours, or unreadable: leave it be
+        if made_from == str(model_dir):
+            log.info("Removing an older export of %s: %s", model_dir, folder)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _export_transformer(model_dir: Path, target: Path, torch) -> None:  # type: ignore[no-untyped-def]

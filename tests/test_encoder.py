@@ -3,6 +3,7 @@ share one pass through it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
@@ -110,12 +111,23 @@ def test_a_damaged_export_is_made_again_with_a_warning(
     damaged = tmp_path / good.folder.name
     shutil.copytree(good.folder, damaged)
     (damaged / "model.onnx").write_bytes(b"not a model")
+    # Beside it, an export of the same model by an earlier install, and one of another model.
+    older, other = tmp_path / "0ld3r", tmp_path / "0th3r"
+    for folder, made_from in ((older, model_dir), (other, tmp_path / "another-model")):
+        folder.mkdir()
+        (folder / "export.json").write_text(
+            json.dumps({"pooling": "mean", "dim": 384, "model": str(made_from)})
+        )
 
     remade = make_encoder(DEFAULT_MODEL, tmp_path)
 
     assert isinstance(remade, OnnxEncoder)
     assert "damaged" in caplog.text
     assert np.allclose(remade.encode(PASSAGES), encoder.encode(PASSAGES), atol=1e-5)
+    # The superseded export of the same model is gone; another model's is left alone.
+    assert not older.exists()
+    assert other.exists()
+    assert (tmp_path / good.folder.name / "model.onnx").stat().st_size > 1_000_000
 
 
 def test_an_unwritable_model_cache_falls_back_to_pytorch(
