@@ -198,11 +198,24 @@ def print_table(rows: dict[str, Scores]) -> None:
         print(f"{label:34}" + "".join(f"{cell(rows[n]):>16}" for n in names))
 
 
+class _Count(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.errors = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.errors += 1
+
+
 def check_answers(archive: Archive, qs: list[Question]) -> None:
     """The answers as a user reads them (the bot's own message rendering): every quote an
     exact substring of its stored article, and every source naming its title or address,
     its publisher and its date whenever the article has them."""
     quotes = exact = sources = named = 0
+    # Archive.search itself drops a passage that is not an exact quote (and logs it), so a
+    # check of what it returns alone would always pass: the drops are counted too.
+    dropped = _Count()
+    logging.getLogger("retrieval.archive").addHandler(dropped)
     for q in qs:
         answer = archive.search(q.text, K)
         shown = plain_text("\n\n".join(answer_messages(answer, 1)))
@@ -214,9 +227,11 @@ def check_answers(archive: Archive, qs: list[Question]) -> None:
             wanted = [source.title or source.url, source.publisher, human_date(source.published)]
             sources += 1
             named += all(part in shown for part in wanted if part) and bool(wanted[0])
+    logging.getLogger("retrieval.archive").removeHandler(dropped)
     held = list(archive.export())
     print(
-        f"\nquotes that are exact substrings of their stored article, as shown: {exact} of {quotes} ({exact / quotes:.0%})"
+        f"\nquotes that are exact substrings of their stored article, as shown: {exact} of {quotes} ({exact / quotes:.0%}); "
+        f"passages dropped for not being exact quotes: {dropped.errors}"
     )
     print(
         f"quotes shown with their title or address, publisher and date (when the article has them): "
