@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import copies
+from retrieval.counts import counted_words, states_count
 from retrieval.encoder import DEFAULT_MODEL, Encoder, QueryBatcher, load_encoder, passage_input, vectors_key
 from retrieval.errors import NewsbotError
 from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
@@ -402,6 +403,7 @@ class Archive:
         cosine.update(index.cosines(query, [pid for pid in keyword if pid not in cosine]))
         ids = list(dict.fromkeys([*cosine, *keyword]))
         passages = self.store.passages(ids)  # passages removed since the index saw them drop out
+        counted = counted_words(q)
         candidates = []
         for pid in ids:
             if pid not in passages:
@@ -414,6 +416,7 @@ class Archive:
                     dense=similarity,
                     keyword=keyword.get(pid, 0.0) / best_keyword,
                     holds_words=held,  # only matters below the floor, so only worked out there
+                    counts=counted is not None and states_count(counted, passages[pid].text),
                 )
             )
         # `choose` is greedy, so the shortlist's first k are what would be quoted without

@@ -5,15 +5,15 @@ Pure functions over candidates; `archive.Archive.search` gathers the candidates.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import numpy as np
 
+from retrieval.counts import counted_words, states_count
 from retrieval.store import Article, Copy, Passage
-from retrieval.text import split_sentences, words
+from retrieval.text import split_sentences, stem, words
 
 MAX_QUESTION_CHARS = 1000
 
@@ -82,6 +82,7 @@ class Candidate:
     keyword: float  # BM25 relative to the best keyword match for this question (0..1)
     holds_words: bool  # holds the question's words well enough to answer it (`holds_words`)
     reread: float = 0.0  # word-by-word match with the question (`reread_score`), once re-read
+    counts: bool = False  # gives the figure a "how many" question asks for (`counts.states_count`)
     echoes: tuple[int, ...] = ()  # other articles found carrying this paragraph word for word
 
     @property
@@ -94,13 +95,22 @@ class Candidate:
         away how far apart the cosines are; a small BM25 term lifts names and numbers that
         the small encoder blurs without overruling it.
         """
-        return self.dense + KEYWORD_WEIGHT * self.keyword + REREAD_WEIGHT * self.reread
+        return (
+            self.dense
+            + KEYWORD_WEIGHT * self.keyword
+            + REREAD_WEIGHT * self.reread
+            + COUNT_WEIGHT * self.counts
+        )
 
     def clears(self, floor: float) -> bool:
         return self.dense >= floor or self.holds_words
 
 
 KEYWORD_WEIGHT = 0.1
+# A "how many" question's answer states the count: such a passage goes ahead of one that
+# only matches the meaning. Measured on the development set (docs/relevance.md): Recall@1
+# 0.743 -> 0.771, the same from 0.15 to 0.5, no count question ranked lower.
+COUNT_WEIGHT = 0.2
 
 # The best passages are re-read token by token: the question's every token (in context, as
 # the encoder reads it) is matched with its closest token of the passage. One vector per
@@ -160,8 +170,8 @@ def coverage(terms: Sequence[str], text: str) -> float:
     """Share of the terms that `text` holds (compared by crude stem: "missiles" ~ "missile")."""
     if not terms:
         return 0.0
-    have = set(map(_stem, set(words(text))))
-    return sum(_stem(t) in have for t in terms) / len(terms)
+    have = set(map(stem, set(words(text))))
+    return sum(stem(t) in have for t in terms) / len(terms)
 
 
 def covers(terms: Sequence[str], text: str) -> bool:
@@ -252,31 +262,25 @@ def _echoed(copy: Candidate, kept: Candidate) -> Candidate:
     return replace(kept, echoes=(*kept.echoes, copy.passage.article_id, *copy.echoes))
 
 
-# Cached: a search stems the words of every candidate passage, and news repeats its words.
-@functools.lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            word = word[: -len(suffix)]
-            break
-    return word[:7]
-
-
 def highlight_span(question: str, passage: str) -> tuple[int, int]:
     """(start, end) in `passage` of the sentence that shares the most with the question,
-    longer (rarer) words counting for more; extended by the next sentence when too short to
-    stand alone."""
-    wanted = {_stem(w) for w in keyword_terms(question)}
+    longer (rarer) words counting for more, and for a "how many" question one that gives the
+    count first; extended by the next sentence when too short to stand alone."""
+    wanted = {stem(w) for w in keyword_terms(question)}
     sentences = split_sentences(passage)
     if not sentences:
         return 0, len(passage)
+    counted = counted_words(question)
 
     def overlap(span: tuple[int, int]) -> float:
-        found = {_stem(w) for w in words(passage[span[0] : span[1]])} & wanted
+        found = {stem(w) for w in words(passage[span[0] : span[1]])} & wanted
         return sum(min(len(w), 7) for w in found)
 
-    scores = [overlap(span) for span in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
+    def gives_count(span: tuple[int, int]) -> bool:
+        return counted is not None and states_count(counted, passage[span[0] : span[1]])
+
+    scores = [(gives_count(span), overlap(span)) for span in sentences]
+    best = max(range(len(sentences)), key=lambda i: (*scores[i], -i))
     start, end = sentences[best]
     if len(words(passage[start:end])) < 6 and best + 1 < len(sentences):
         end = sentences[best + 1][1]

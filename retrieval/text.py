@@ -6,6 +6,7 @@ done once, before storage, and never again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -67,6 +68,18 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
+
+
+# Cached: a search stems the words of every candidate passage, and news repeats its words.
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A crude stem that is enough to match a question's words in a passage: "missiles",
+    "missile"; "deportees", "deportee"."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    return word[:7]
 
 
 def word_count(text: str) -> int:

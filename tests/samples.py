@@ -41,6 +41,24 @@ MARATHON_JSONL = {
     ),
 }
 
+# A story whose count is stated apart from the paragraph that tells the event in the
+# question's words: a "how many" question must quote the count.
+FLOOD_JSONL = {
+    "url": "https://valley.example.com/news/severn-floods",
+    "title": "Severn floods force evacuations in Bewdley",
+    "publisher": "Valley Post",
+    "published": "2024-02-10",
+    "text": (
+        "Rescue crews worked through Tuesday night to move people out of riverside homes in Bewdley "
+        "after the Severn burst its banks, the Environment Agency said.\n\n"
+        "Residents evacuated from the riverside streets were taken to the town's leisure centre, where "
+        "volunteers handed out blankets and hot meals until the morning.\n\n"
+        "In all, 340 residents had been evacuated by the time the water peaked on Wednesday, the county "
+        "council said, and 60 properties were flooded.\n\n"
+        "Forecasters expect the river to fall slowly over the weekend, though more rain is due on Monday."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

@@ -15,7 +15,7 @@ from retrieval.errors import NewsbotError
 from retrieval.search import Candidate, close_call, reread_score
 from retrieval.sources import _draft
 from retrieval.store import Passage
-from tests.samples import HARBOUR_JSONL, MARATHON_JSONL, SAMPLE_TITLE, SAMPLE_URL
+from tests.samples import FLOOD_JSONL, HARBOUR_JSONL, MARATHON_JSONL, SAMPLE_TITLE, SAMPLE_URL
 
 
 @pytest.mark.parametrize(
@@ -185,6 +185,21 @@ def test_only_a_close_call_between_paragraphs_of_the_best_article_is_reread() ->
     # A clear lead is kept without re-reading.
     assert close_call([a1, _candidate(5, 1, 0.60)], depth=3) == 1
     assert close_call([], depth=3) == 0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Both are worded like the rescue paragraph, which one vector per passage ranks first.
+        "How many residents were evacuated from riverside homes in Bewdley after the Severn burst its banks?",
+        "How many residents had to leave their homes when the Severn burst its banks?",
+    ],
+)
+def test_a_how_many_question_quotes_the_passage_that_gives_the_count(archive: Archive, question: str) -> None:
+    archive.ingest(_draft("test", HARBOUR_JSONL))
+    archive.ingest(_draft("test", FLOOD_JSONL))
+    best = archive.search(question).hits[0]
+    assert best.highlight.startswith("In all, 340 residents had been evacuated")
 
 
 def test_more_passages_continue_the_answer_without_repeating_it(archive: Archive) -> None:
