@@ -224,8 +224,9 @@ def export_model(model_dir: Path, cache_dir: Path) -> Export | None:
 
 
 def _remove_older_exports(cache_dir: Path, model_dir: Path, keep: Path) -> None:
-    """Exports of the same model folder made before a reinstall or a runtime upgrade (90 MB
-    each): nothing uses them once the new one exists."""
+    """Exports that nothing will use again (90 MB each): those of the same model folder made
+    before a reinstall or a runtime upgrade, and those of model folders that are gone (a
+    deleted checkout's virtual environment)."""
     for folder in cache_dir.iterdir():
         if folder == keep or folder.name.startswith(".") or not folder.is_dir():
             continue
@@ -233,8 +234,10 @@ def _remove_older_exports(cache_dir: Path, model_dir: Path, keep: Path) -> None:
             made_from = json.loads((folder / "export.json").read_text()).get("model")
         except (OSError, ValueError, AttributeError):
             continue  # not an export of ours, or unreadable: leave it be
-        if made_from == str(model_dir):
-            log.info("Removing an older export of %s: %s", model_dir, folder)
+        if not isinstance(made_from, str):
+            continue
+        if made_from == str(model_dir) or not Path(made_from).is_dir():
+            log.info("Removing an export of %s that is no longer used: %s", made_from, folder)
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -111,9 +111,15 @@ def test_a_damaged_export_is_made_again_with_a_warning(
     damaged = tmp_path / good.folder.name
     shutil.copytree(good.folder, damaged)
     (damaged / "model.onnx").write_bytes(b"not a model")
-    # Beside it, an export of the same model by an earlier install, and one of another model.
-    older, other = tmp_path / "0ld3r", tmp_path / "0th3r"
-    for folder, made_from in ((older, model_dir), (other, tmp_path / "another-model")):
+    # Beside it, an export of the same model by an earlier install, one of another model, and
+    # one of a model whose folder is gone (a deleted checkout's virtual environment).
+    older, other, orphan = tmp_path / "0ld3r", tmp_path / "0th3r", tmp_path / "0rph4n"
+    (tmp_path / "another-model").mkdir()
+    for folder, made_from in (
+        (older, model_dir),
+        (other, tmp_path / "another-model"),
+        (orphan, tmp_path / "deleted-checkout" / "model"),
+    ):
         folder.mkdir()
         (folder / "export.json").write_text(
             json.dumps({"pooling": "mean", "dim": 384, "model": str(made_from)})
@@ -124,8 +130,10 @@ def test_a_damaged_export_is_made_again_with_a_warning(
     assert isinstance(remade, OnnxEncoder)
     assert "damaged" in caplog.text
     assert np.allclose(remade.encode(PASSAGES), encoder.encode(PASSAGES), atol=1e-5)
-    # The superseded export of the same model is gone; another model's is left alone.
+    # The superseded export of the same model is gone, and so is the vanished model's;
+    # another model's is left alone.
     assert not older.exists()
+    assert not orphan.exists()
     assert other.exists()
     assert (tmp_path / good.folder.name / "model.onnx").stat().st_size > 1_000_000
 
