@@ -1,4 +1,4 @@
-""" "How many ...?" questions and the passages that state the count asked for.
+"""Count questions ("how many ...?") and the passages that state the count asked for.
 
 A count question is answered by a figure in front of what it counts: "How many Indian
 deportees arrived?" by "...nearly 150 Indians returned home...", not by the paragraph that
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from retrieval.text import stem, words
 
-# Spelled-out figures as news writes them. "one" is left out: "one of the..." is not a count.
+# Spelled-out figures as news writes them. Left out: "one" ("one of the...") and "score"
+# ("to score goals"), which are seldom counts.
 NUMBER_WORDS = frozenset(
-    "two three four five six seven eight nine ten eleven twelve dozen dozens score scores "
-    "hundred hundreds thousand thousands million millions billion billions".split()
+    "two three four five six seven eight nine ten eleven twelve dozen dozens hundred hundreds "
+    "thousand thousands million millions billion billions".split()
 )
 # Words that end what a question counts: "How many new vehicles | did dealers sell".
 _NOT_COUNTED = frozenset(
