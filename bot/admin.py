@@ -15,6 +15,7 @@ from telegram import Message, Update
 from bot import replies
 from bot.delivery import edit_html, send_html
 from bot.handlers import BotContext
+from bot.terminal import recut_note
 from retrieval.errors import NewsbotError
 from retrieval.links import read_link
 
@@ -111,8 +112,9 @@ async def refresh(message: Message, context: BotContext) -> None:
 
 @admin_only
 async def rebuild(message: Message, context: BotContext) -> None:
-    """/rebuild: re-embed everything in the background, showing progress in one message.
-    Questions keep being answered from the old index until the new one is swapped in."""
+    """/rebuild: re-cut and re-embed everything in the background (`Archive.rebuild`), showing
+    progress in one message. Questions keep being answered from the old index until the new
+    one is swapped in."""
     state = context.state
     if state.rebuild is not None and not state.rebuild.done():
         await send_html(context.bot, message.chat_id, "A rebuild is already running.", message.message_id)
@@ -136,12 +138,13 @@ async def _rebuild(status: Message, total: int, context: BotContext) -> None:
     while not work.done():
         await asyncio.wait({work}, timeout=PROGRESS_EVERY)
         if not work.done():
-            percent = 100 * done // max(total, 1)
+            percent = min(100, 100 * done // max(total, 1))  # re-cut articles can add passages
             await edit_html(status, f"Rebuilding the index: {done:,} of {total:,} passages ({percent}%)…")
     try:
-        count = work.result()
+        rebuilt = work.result()
     except Exception:
         log.exception("Rebuild failed")
         await edit_html(status, "The rebuild failed; the old index is still in use. The log says why.")
         return
-    await edit_html(status, f"Rebuilt the index: {count:,} passages in {time.monotonic() - started:.0f} s.")
+    done_text = f"Rebuilt the index: {rebuilt.passages:,} passages in {time.monotonic() - started:.0f} s."
+    await edit_html(status, " ".join(filter(None, [done_text, recut_note(rebuilt)])))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bot.settings import Settings, load_settings
-from bot.terminal import format_answer, format_ingest, format_removed, format_stats
+from bot.terminal import format_answer, format_ingest, format_removed, format_stats, recut_note
 from retrieval.errors import NewsbotError
 from retrieval.links import read_link
 from retrieval.search import Answer
@@ -73,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     export.set_defaults(command=cmd_export)
 
-    rebuild = commands.add_parser("rebuild", help="re-embed every passage into a new index")
+    rebuild = commands.add_parser(
+        "rebuild", help="re-cut passages made by older rules and re-embed every passage into a new index"
+    )
     rebuild.set_defaults(command=cmd_rebuild)
 
     stats = commands.add_parser("stats", help="what the archive holds")
@@ -235,8 +237,10 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     archive = settings.archive()
     total = archive.store.passage_count()
     with _progress(total, "passage", "Embedding") as bar:
-        count = archive.rebuild(progress=bar.update)
-    print(f"Rebuilt the index: {count:,} passages embedded with {settings.embedding_model}.")
+        rebuilt = archive.rebuild(progress=bar.update)
+    print(f"Rebuilt the index: {rebuilt.passages:,} passages embedded with {settings.embedding_model}.")
+    if rebuilt.recut_articles:
+        print(recut_note(rebuilt))
     return 0
 
 

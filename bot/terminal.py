@@ -6,7 +6,7 @@ import shutil
 import textwrap
 from datetime import date
 
-from retrieval.archive import ArchiveStats, IngestResult
+from retrieval.archive import ArchiveStats, IngestResult, Rebuilt
 from retrieval.search import Answer, Hit
 from retrieval.store import Article
 
@@ -106,6 +106,14 @@ def format_ingest(result: IngestResult) -> str:
 def format_removed(article: Article) -> str:
     where = f" ({article.url})" if article.url else ""
     return f"Removed article {article.id}: “{article.title}”{where}."
+
+
+def recut_note(rebuilt: Rebuilt) -> str:
+    """What a rebuild changed besides the vectors, for `newsbot rebuild` and /rebuild."""
+    n = rebuilt.recut_articles
+    if not n:
+        return ""
+    return f"{n:,} {'article was' if n == 1 else 'articles were'} cut into passages anew, by this version's rules."
 
 
 def stats_rows(stats: ArchiveStats) -> list[tuple[str, str]]:

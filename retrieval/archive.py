@@ -85,6 +85,12 @@ class ArchiveStats:
 
 
 @dataclass(frozen=True)
+class Rebuilt:
+    passages: int  # in the new index
+    recut_articles: int  # articles cut into passages anew, under the current rules
+
+
+@dataclass(frozen=True)
 class Asked:
     """A question as the model read it."""
 
@@ -363,16 +369,30 @@ class Archive:
         self._save(index)
         return article
 
-    def rebuild(self, progress: Progress | None = None) -> int:
-        """Re-embed every passage into a new index and swap it in; returns the passage count.
+    def rebuild(self, progress: Progress | None = None) -> Rebuilt:
+        """Re-cut articles whose passages were cut under other rules (an archive made by an
+        earlier version), then re-embed every passage into a new index and swap it in.
 
         Questions keep being answered from the old index meanwhile, and a crash part way
-        leaves the old index file in place.
+        leaves a usable archive: each article is re-cut in one transaction, and the old index
+        file stays in place until the new one is saved.
         """
         encoder = self.encoder
         key = vectors_key(encoder)
         fresh = PassageIndex(key, encoder.dim)
+        recut_ids: set[int] = set()
+        recut = 0
+        for article_id in self.store.article_ids():
+            new_ids = self._recut(article_id, encoder, fresh)
+            if new_ids:
+                recut += 1
+                recut_ids.update(new_ids)
+                if progress:
+                    progress(len(new_ids))
         for batch in self.store.iter_passages_for_embedding(batch=EMBED_BATCH * 4):
+            batch = [row for row in batch if row[0] not in recut_ids]  # embedded just now
+            if not batch:
+                continue
             vectors = encoder.encode([passage_input(title, text) for _, title, text in batch], EMBED_BATCH)
             ids = np.array([row[0] for row in batch], dtype=np.int64)
             self.store.put_embeddings(key, ids.tolist(), vectors)
@@ -382,7 +402,27 @@ class Archive:
         self._sync(fresh)  # articles added or removed by others while this ran
         fresh.save(self.data_dir)
         self._index = fresh
-        return len(fresh)
+        return Rebuilt(passages=len(fresh), recut_articles=recut)
+
+    def _recut(self, article_id: int, encoder: Encoder, fresh: PassageIndex) -> list[int]:
+        """Cut an article into passages under the current rules if its stored ones differ;
+        the new passages' ids (embedded and added to `fresh`), or [] when nothing changed."""
+        article = self.store.article(article_id)
+        if article is None:  # removed meanwhile
+            return []
+        text = self.store.article_text(article_id)
+        spans = split_passages(text)
+        if not spans or spans == self.store.passage_spans(article_id):
+            return []
+        vectors = encoder.encode(
+            [passage_input(article.title, text[s.start : s.end]) for s in spans], EMBED_BATCH
+        )
+        try:
+            ids = self.store.replace_passages(article_id, text, spans, vectors_key(encoder), vectors)
+        except NewsbotError:  # removed or refreshed by another process meanwhile: left as it is
+            return []
+        fresh.add(np.array(ids, dtype=np.int64), vectors)
+        return ids
 
     # -- asking ----------------------------------------------------------------------------
 

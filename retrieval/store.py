@@ -172,6 +172,26 @@ def _put_sketch(db: sqlite3.Connection, article_id: int, signature: np.ndarray) 
     )
 
 
+def _insert_passages(
+    db: sqlite3.Connection, article_id: int, text: str, spans: Sequence[Span], model: str, vectors: np.ndarray
+) -> list[int]:
+    passage_ids = []
+    for position, span in enumerate(spans):
+        cursor = db.execute(
+            "INSERT INTO passages (article_id, position, start, end, text) VALUES (?, ?, ?, ?, ?)",
+            (article_id, position, span.start, span.end, text[span.start : span.end]),
+        )
+        passage_ids.append(int(cursor.lastrowid or 0))
+    db.executemany(
+        "INSERT INTO embeddings (model, passage_id, vector) VALUES (?, ?, ?)",
+        [
+            (model, pid, np.ascontiguousarray(vector, dtype=np.float32).tobytes())
+            for pid, vector in zip(passage_ids, vectors, strict=True)
+        ],
+    )
+    return passage_ids
+
+
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     # Not executescript(): it commits first, and a migration must stay inside its transaction.
     statement = ""
@@ -515,23 +535,32 @@ class Store:
                 "INSERT INTO copies (article_id, url, title, publisher, published, added) VALUES (?, ?, ?, ?, ?, ?)",
                 [(article_id, *row) for row in kept_copies],
             )
-            passage_ids = []
-            for position, span in enumerate(spans):
-                cursor = db.execute(
-                    "INSERT INTO passages (article_id, position, start, end, text) VALUES (?, ?, ?, ?, ?)",
-                    (article_id, position, span.start, span.end, draft.text[span.start : span.end]),
-                )
-                passage_ids.append(int(cursor.lastrowid or 0))
-            db.executemany(
-                "INSERT INTO embeddings (model, passage_id, vector) VALUES (?, ?, ?)",
-                [
-                    (model, pid, np.ascontiguousarray(vector, dtype=np.float32).tobytes())
-                    for pid, vector in zip(passage_ids, vectors, strict=True)
-                ],
-            )
+            passage_ids = _insert_passages(db, article_id, draft.text, spans, model, vectors)
         article = self.article(article_id)
         assert article is not None
         return article, passage_ids
+
+    def article_ids(self) -> list[int]:
+        return [row[0] for row in self._db().execute("SELECT id FROM articles ORDER BY id")]
+
+    def passage_spans(self, article_id: int) -> list[Span]:
+        """Where an article's stored passages lie in its text, in order."""
+        rows = self._db().execute(
+            "SELECT start, end FROM passages WHERE article_id = ? ORDER BY position", (article_id,)
+        )
+        return [Span(start, end) for start, end in rows]
+
+    def replace_passages(
+        self, article_id: int, text: str, spans: Sequence[Span], model: str, vectors: np.ndarray
+    ) -> list[int]:
+        """Cut a stored article into new passages (with their embeddings), in one transaction;
+        returns the new passage ids. `text` must be the article's stored text."""
+        with self._write() as db:
+            stored = db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if stored is None or stored[0] != text:
+                raise NewsbotError(f"Article {article_id} was removed or changed meanwhile.")
+            db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+            return _insert_passages(db, article_id, text, spans, model, vectors)
 
     def add_copy(self, copy: Copy) -> bool:
         """Record another address of a stored story; False if that address is known."""

@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from retrieval.archive import Archive
+from retrieval.encoder import Encoder, passage_input, vectors_key
+from retrieval.passages import split_passages
+from retrieval.sources import load_file
 from retrieval.store import STORE_FILE
+from retrieval.text import content_hash
 from tests.samples import BAD_FILES, HARBOUR_JSONL, ROOT, SAMPLE, SAMPLE_TITLE, SAMPLE_URL
 
 
@@ -222,7 +227,32 @@ def test_rebuild_reembeds_everything_and_answers_stay(
     code, out, _ = run(capsys, "rebuild")
     assert code == 0
     assert "Rebuilt the index: 12 passages" in out
+    assert "anew" not in out  # cut by today's rules already
     assert "Oreshnik" in run(capsys, "ask", "Which missile was discussed?")[1]
+
+
+def test_rebuild_recuts_articles_stored_under_an_earlier_versions_passage_rules(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], encoder: Encoder
+) -> None:
+    # An archive written when short paragraphs were merged up to 30 words: 8 passages where
+    # today's rules make 12.
+    draft = load_file(SAMPLE)[0].draft
+    old_spans = split_passages(draft.text, min_words=30)
+    archive = Archive(data_dir, encoder=encoder)
+    vectors = encoder.encode([passage_input(draft.title, draft.text[s.start : s.end]) for s in old_spans])
+    archive.store.add_article(draft, content_hash(draft.text), old_spans, vectors_key(encoder), vectors)
+    archive.save_index()
+    assert "Passages:        8" in run(capsys, "stats")[1]
+
+    code, out, _ = run(capsys, "rebuild")
+
+    assert code == 0
+    assert "Rebuilt the index: 12 passages" in out
+    assert "1 article was cut into passages anew" in out
+    assert "Passages:        12" in run(capsys, "stats")[1]
+    code, out, _ = run(capsys, "ask", "Which missile did the generals talk about?")
+    assert "Oreshnik" in out.split("\n  2. ")[0]
+    assert "anew" not in run(capsys, "rebuild")[1]  # nothing left to re-cut
 
 
 def test_unusable_data_dir_is_a_clear_error(
