@@ -32,6 +32,28 @@ _EMBEDDED_POSTS = "|".join(
     f"//blockquote[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
     for name in _EMBEDDED_POST_CLASSES
 )
+# A picture beside a list of links, inside a sentence, is a hover card (a politician's photo
+# and latest stories, shown on mouse-over), not text: the extractor would splice its
+# headlines into the sentence ("Rep. Ilhan OmarIlhan OmarHillicon Valley: …").
+_CARD_MIN_LINKS = 2
+_CARD_MIN_LINK_SHARE = 0.8
+# Paragraphs that promote something else: another story ("Read more: …", "Also on rt.com …"),
+# the site's newsletter or social accounts. Quoted as an answer, they would put another
+# story's headline in this article's mouth. Only short paragraphs qualify, so a reported
+# sentence that happens to open with "Related:" stays.
+_PROMOTION_MAX_WORDS = 20
+_PROMOTION = re.compile(
+    r"""^(?:
+        (?:read|see|watch|listen|also\ read|read\ more|see\ more|see\ also|more|related
+           (?:\ (?:post|posts|story|stories|article|articles|coverage|reading|content))?
+           |you\ may\ also\ like|you\ might\ also\ like|further\ reading)\s*:
+      | also\ on\ [\w-]+(?:\.[\w-]+)+\b
+      | like\ this\ (?:story|article)\?
+      | follow\ .{0,80}\bon\ (?:facebook|twitter|instagram|x|youtube|tiktok)\b
+      | (?:.{0,80}\b)?(?:subscribe|sign\ up)\b.{0,80}\bnewsletters?\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -64,6 +86,7 @@ def extract_article(html: str, url: str | None = None) -> Draft | None:
     if tree is None:
         return None
     _lift_embedded_posts(tree)
+    _drop_hover_cards(tree)
     # Precision first: on real news pages (bench/extraction.py) it drops newsletter boxes
     # and related-story lists that the defaults keep, at almost no cost in recall.
     doc = _extract(tree, url, favor_precision=True)
@@ -74,7 +97,7 @@ def extract_article(html: str, url: str | None = None) -> Draft | None:
         return None
     title = plain_title(doc.title or "")
     return Draft(
-        text=_without_headline(clean_text(doc.text or ""), title),
+        text=_without_promotions(_without_headline(clean_text(doc.text or ""), title)),
         title=title,
         url=doc.url or url,
         publisher=plain_title(doc.sitename or "") or None,
@@ -100,6 +123,28 @@ def _lift_embedded_posts(tree: HtmlElement) -> None:
             post.tail = wrapper.tail
             outer.replace(wrapper, post)
             wrapper = outer
+
+
+def _drop_hover_cards(tree: HtmlElement) -> None:
+    for image in tree.xpath("//p//img"):
+        card = image.getparent()
+        while card is not None and card.tag != "p":
+            links = card.xpath(".//a")
+            if len(links) >= _CARD_MIN_LINKS:
+                text = len(card.text_content().strip())
+                linked = sum(len(link.text_content().strip()) for link in links)
+                if text and linked >= _CARD_MIN_LINK_SHARE * text:
+                    card.drop_tree()  # keeps its tail: the sentence goes on after the card
+                break
+            card = card.getparent()
+
+
+def _without_promotions(text: str) -> str:
+    return "\n\n".join(
+        paragraph
+        for paragraph in text.split("\n\n")
+        if not (word_count(paragraph) <= _PROMOTION_MAX_WORDS and _PROMOTION.match(paragraph))
+    )
 
 
 def _extract(

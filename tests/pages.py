@@ -14,6 +14,22 @@ from tests.loopback import serving
 EMBEDDED_TWEET = (
     "Closing the bridge is the right call. Nobody should drive over a deck that engineers say is failing."
 )
+# The mayor's name as some sites print it: a link, then a hover card with her photo and latest
+# stories, hidden by the site's CSS until the mouse is over her name.
+HOVER_CARD_NAME = (
+    '<span class="person"><a href="/people/anna-keller">Anna Keller</a><span class="card">'
+    '<img src="/img/keller.jpg" alt=""><a href="/people/anna-keller">Anna Keller</a>'
+    '<a href="/news/library">Mayor opens the new library wing</a> '
+    '<a href="/news/tram">Keller backs the tram plan</a></span></span>'
+)
+# Paragraphs inside the article body that promote something else.
+PROMOTIONS = [
+    "Read more: Ferry timetable changes from Monday",
+    "Also on gazette.example.com Ten things to do this weekend",
+    "Like this story? Share it with a friend!",
+    "Subscribe to the Harbour Gazette morning newsletter",
+    "Follow Harbour Gazette on Facebook, Instagram and X.",
+]
 ARTICLE_TEXT = [
     "The city council voted on Tuesday to close the old Harbour Bridge to cars from next spring, "
     "ending a decade of arguments over the crumbling 1920s structure.",
@@ -152,6 +168,20 @@ def routes(base: str) -> dict[str, Handler]:
                     'November 19, 2024</a></blockquote>\n<script async src="https://platform.twitter.com/'
                     'widgets.js"></script></div>',
                     "Residents replied with photographs of rust on the railings.",
+                ]
+            ).encode(),
+        ),
+        "/news/bridge-promoted": _send(
+            200,
+            article_page(
+                paragraphs=[
+                    ARTICLE_TEXT[0],
+                    PROMOTIONS[0],
+                    PROMOTIONS[1],
+                    ARTICLE_TEXT[1],
+                    ARTICLE_TEXT[2].replace("Anna Keller", HOVER_CARD_NAME),
+                    *PROMOTIONS[2:],
+                    ARTICLE_TEXT[3],
                 ]
             ).encode(),
         ),

@@ -14,7 +14,7 @@ import pytest
 from bot.cli import main
 from retrieval.fetch import FetchRules
 from retrieval.links import LinkError, find_links, read_link
-from tests.pages import ARTICLE_TEXT, EMBEDDED_TWEET, serve_pages
+from tests.pages import ARTICLE_TEXT, EMBEDDED_TWEET, PROMOTIONS, serve_pages
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,15 @@ async def test_a_post_the_article_embeds_is_kept_as_part_of_it(site: str, rules:
     assert "Anna Keller (@mayorkeller)" in draft.text
     assert paragraphs[: len(ARTICLE_TEXT)] == ARTICLE_TEXT
     assert paragraphs[-1] == "Residents replied with photographs of rust on the railings."
+
+
+async def test_hover_cards_and_promotions_stay_out_of_the_text(site: str, rules: FetchRules) -> None:
+    draft = await read_link(f"{site}/news/bridge-promoted", rules)
+    # The mayor's name stays in its sentence; her card's headlines and the body's plugs for
+    # other stories, the newsletter and the site's accounts do not become quotable text.
+    assert draft.text.split("\n\n") == ARTICLE_TEXT
+    for promotion in PROMOTIONS:
+        assert promotion not in draft.text
 
 
 async def test_the_pages_own_canonical_address_is_preferred(site: str, rules: FetchRules) -> None:
