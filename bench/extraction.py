@@ -7,25 +7,38 @@ Every dev page is served from a loopback HTTP server and read through newsbot's 
 article body with the benchmark's metric (../shared/eval/dev/README.md): multisets of
 4-token shingles, precision and recall averaged over pages, F1 of the two means. Plain
 `trafilatura.extract` with its defaults runs on the same HTML in the same run.
+
+Then the same pages are extracted from eight threads at once, for a few seconds, in fresh
+processes: through `extract_article` (which lets one thread extract at a time) and through
+the same extraction without that lock, to count the processes that crash.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import re
+import subprocess
+import sys
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import trafilatura
 
 from bench.devset import ground_truth, page_html, require_devset
+from retrieval import extract
 from retrieval.fetch import FetchRules
 from retrieval.links import LinkError, read_link
 from tests.loopback import serving
 
 _TOKEN = re.compile(r"\w+")
+HAMMER_RUNS = 8
+HAMMER_SECONDS = 12
+HAMMER_THREADS = 8
 
 
 def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
@@ -80,8 +93,34 @@ async def newsbot_texts(base: str, ids: list[str], rules: FetchRules) -> list[st
     return list(await asyncio.gather(*(one(i) for i in ids)))
 
 
+def hammer(locked: bool) -> None:
+    """Extract every dev page from several threads at once until the time is up."""
+    pages = [page_html(i).decode("utf-8", "replace") for i in sorted(ground_truth())]
+    one: Callable[[str], object] = (
+        extract.extract_article if locked else lambda html: extract._extract_article(html, None)
+    )
+    deadline = time.monotonic() + HAMMER_SECONDS
+    with ThreadPoolExecutor(HAMMER_THREADS) as pool:
+        while time.monotonic() < deadline:
+            list(pool.map(one, pages))
+
+
+def crashes(locked: bool) -> int:
+    mode = "locked" if locked else "unlocked"
+    command = [sys.executable, "-m", "bench.extraction", "--hammer", mode]
+    return sum(subprocess.run(command, capture_output=True).returncode != 0 for _ in range(HAMMER_RUNS))
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--hammer", choices=("locked", "unlocked"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
     require_devset()
+    if args.hammer:
+        hammer(args.hammer == "locked")
+        return
     truth = ground_truth()
     ids = sorted(truth)
     pages = {i: page_html(i) for i in ids}
@@ -99,6 +138,12 @@ def main() -> None:
     missed = [i for i, text in zip(ids, ours, strict=True) if not text]
     if missed:
         print(f"\nnewsbot found no article on {len(missed)} page(s): {', '.join(m[:12] for m in missed)}")
+    print(
+        f"\n{len(ids)} pages from {HAMMER_THREADS} threads for {HAMMER_SECONDS} s, "
+        f"in {HAMMER_RUNS} fresh processes each; processes that crashed:"
+    )
+    print(f"  newsbot (extract_article):        {crashes(locked=True)} of {HAMMER_RUNS}")
+    print(f"  the same extraction without it:   {crashes(locked=False)} of {HAMMER_RUNS}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import threading
 
 import charset_normalizer
 import trafilatura
@@ -54,6 +55,14 @@ _PROMOTION = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# One extraction at a time, process-wide. trafilatura parses every page with one module-level
+# lxml parser, and two threads inside it at once corrupt libxml2's memory: the process dies
+# ("double free or corruption", SIGSEGV) with no Python traceback. Reproduced here with eight
+# threads over the dev pages, and reported upstream (trafilatura issues 840 and 925). Links
+# are read in worker threads, so without this lock two people sending links at the same
+# moment could take the whole bot down. Extraction is tens of milliseconds of CPU, so
+# queueing costs little on a machine with a couple of cores.
+_EXTRACTING = threading.Lock()
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -81,7 +90,12 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
 
 
 def extract_article(html: str, url: str | None = None) -> Draft | None:
-    """The article in `html`, or None when the page holds no article text."""
+    """The article in `html`, or None when the page holds no article text. Thread-safe."""
+    with _EXTRACTING:
+        return _extract_article(html, url)
+
+
+def _extract_article(html: str, url: str | None) -> Draft | None:
     tree = load_html(html)
     if tree is None:
         return None
