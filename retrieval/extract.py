@@ -13,7 +13,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from retrieval.store import Draft
-from retrieval.text import clean_text, word_count
+from retrieval.text import clean_text, word_count, words
 
 MAX_TITLE_CHARS = 300
 # Less than this is navigation, a cookie wall or a teaser, not an article worth quoting.
@@ -63,6 +63,12 @@ _PROMOTION = re.compile(
 # moment could take the whole bot down. Extraction is tens of milliseconds of CPU, so
 # queueing costs little on a machine with a couple of cores.
 _EXTRACTING = threading.Lock()
+_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ")
+_DOMAIN_ENDINGS = ("", "com", "net", "org", "couk", "comau", "news")
+# A first paragraph this short, without end punctuation, that shares this share of its
+# words with the title and of the title's words with it, is the headline in other words.
+_HEADLINE_MAX_WORDS = 25
+_HEADLINE_SHARE = 0.75
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -109,12 +115,13 @@ def _extract_article(html: str, url: str | None) -> Draft | None:
         doc = _extract(tree, url, favor_recall=True)
     if doc is None:
         return None
-    title = plain_title(doc.title or "")
+    publisher = plain_title(doc.sitename or "")
+    title = _without_site_name(plain_title(doc.title or ""), publisher)
     return Draft(
         text=_without_promotions(_without_headline(clean_text(doc.text or ""), title)),
         title=title,
         url=doc.url or url,
-        publisher=plain_title(doc.sitename or "") or None,
+        publisher=publisher or None,
         author=plain_title(doc.author or "") or None,
         published=doc.date or None,
         language=doc.language or None,
@@ -181,12 +188,61 @@ def _extract(
     return doc
 
 
+def _without_site_name(title: str, publisher: str) -> str:
+    """The title without the site's name that pages append or prepend ("Clymer workshop
+    manual review | MoreBikes"): answers name the publisher beside the title already."""
+    site = _letters(publisher)
+    if not site:
+        return title
+    name = re.escape(publisher)
+    for separator in map(re.escape, (*_TITLE_SEPARATORS, ": ")):
+        signed = re.fullmatch(f"{name}{separator}(.+)|(.+){separator}{name}", title, re.IGNORECASE)
+        if signed and (signed[1] or signed[2]).strip():
+            return (signed[1] or signed[2]).strip()
+    # The name the title carries may differ from the publisher's: "SpaceNews.com" for
+    # "SpaceNews"; and at the end, where sites sign their titles, a short form of it:
+    # "Inexhibit" for "Inexhibit magazine".
+    for separator in _TITLE_SEPARATORS:
+        head, sep, tail = title.rpartition(separator)
+        if sep and _letters(head) and _same_site(_letters(tail), site, short_form=True):
+            return head.strip()
+        head, sep, tail = title.partition(separator)
+        if sep and _letters(tail) and _same_site(_letters(head), site):
+            return tail.strip()
+    return title
+
+
+def _same_site(name: str, site: str, short_form: bool = False) -> bool:
+    if len(name) < 3:
+        return False
+    if short_form and site.startswith(name) and 2 * len(name) >= len(site):
+        return True
+    return name.startswith(site) and name[len(site) :] in _DOMAIN_ENDINGS
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 def _without_headline(text: str, title: str) -> str:
-    # The page's <h1> usually opens the extracted text; it is the title, not a passage.
+    # The page's headline usually opens the extracted text; it is the title, not a passage.
+    # The title is often a variant of it ("Sweden drops Assange rape investigation" above
+    # "Julian Assange: Sweden drops rape investigation"): a short, unpunctuated first
+    # paragraph that shares most of its words with the title, both ways, is the headline too.
     first, sep, rest = text.partition("\n\n")
-    if sep and title and " ".join(first.split()).casefold() == title.casefold():
+    if sep and title and _is_headline(first, title):
         return rest
     return text
+
+
+def _is_headline(paragraph: str, title: str) -> bool:
+    if " ".join(paragraph.split()).casefold() == title.casefold():
+        return True
+    said, titled = set(words(paragraph)), set(words(title))
+    if len(said) < 2 or len(said) > _HEADLINE_MAX_WORDS or paragraph.endswith((".", "!", "?", "…", ":")):
+        return False
+    shared = len(said & titled)
+    return shared >= _HEADLINE_SHARE * len(said) and shared >= _HEADLINE_SHARE * len(titled)
 
 
 def plain_title(title: str) -> str:

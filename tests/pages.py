@@ -43,7 +43,8 @@ ARTICLE_TEXT = [
 
 
 def article_page(title: str = "Council votes to close Harbour Bridge to cars", paragraphs: list[str] | None = None,
-                 canonical: str | None = None, site: str = "Harbour Gazette", extra_head: str = "") -> str:  # fmt: skip
+                 canonical: str | None = None, site: str = "Harbour Gazette", extra_head: str = "",
+                 headline: str | None = None) -> str:  # fmt: skip
     body = "\n".join(f"<p>{p}</p>" for p in (paragraphs or ARTICLE_TEXT))
     link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -57,7 +58,7 @@ def article_page(title: str = "Council votes to close Harbour Bridge to cars", p
 <header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a>
 <a href="/weather">Weather</a> <a href="/subscribe">Subscribe for £1 a week</a></nav></header>
 <div class="ad">ADVERTISEMENT: Best mortgage rates in town, call now</div>
-<main><article><h1>{title}</h1><p class="byline">By Maria Lopez, 19 November 2024</p>
+<main><article><h1>{headline or title}</h1><p class="byline">By Maria Lopez, 19 November 2024</p>
 {body}
 </article>
 <section class="related"><h2>Related stories</h2><ul><li><a href="/a">Ten things to do this weekend</a></li>
@@ -183,6 +184,14 @@ def routes(base: str) -> dict[str, Handler]:
                     *PROMOTIONS[2:],
                     ARTICLE_TEXT[3],
                 ]
+            ).encode(),
+        ),
+        # The site's name in the title, and a headline worded differently from it.
+        "/news/bridge-branded": _send(
+            200,
+            article_page(
+                title="Council votes to close Harbour Bridge to cars | Harbour Gazette",
+                headline="Harbour Bridge: council votes to close it to cars",
             ).encode(),
         ),
         "/jsonld": _send(

@@ -12,9 +12,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.cli import main
+from retrieval.extract import extract_article
 from retrieval.fetch import FetchRules
 from retrieval.links import LinkError, find_links, read_link
-from tests.pages import ARTICLE_TEXT, EMBEDDED_TWEET, PROMOTIONS, serve_pages
+from tests.pages import ARTICLE_TEXT, EMBEDDED_TWEET, PROMOTIONS, article_page, serve_pages
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +59,32 @@ async def test_hover_cards_and_promotions_stay_out_of_the_text(site: str, rules:
     assert draft.text.split("\n\n") == ARTICLE_TEXT
     for promotion in PROMOTIONS:
         assert promotion not in draft.text
+
+
+async def test_site_name_and_headline_stay_out_of_title_and_text(site: str, rules: FetchRules) -> None:
+    draft = await read_link(f"{site}/news/bridge-branded", rules)
+    assert draft.title == "Council votes to close Harbour Bridge to cars"
+    assert draft.publisher == "Harbour Gazette"
+    assert draft.text.split("\n\n") == ARTICLE_TEXT
+
+
+@pytest.mark.parametrize(
+    ("title", "publisher", "stored"),
+    [
+        ("Clymer workshop manual review | MoreBikes", "MoreBikes", "Clymer workshop manual review"),
+        ("Lunar landers picked - SpaceNews.com", "SpaceNews", "Lunar landers picked"),
+        ("Light festival opens | Inexhibit", "Inexhibit magazine", "Light festival opens"),
+        ("Harbour Gazette: Bridge vote in numbers", "Harbour Gazette", "Bridge vote in numbers"),
+        ("The Anti June Cleaver | Pear jam", "The Anti-June Cleaver", "Pear jam"),
+        # A name that only begins like the site's is part of the title.
+        ("Apple Watch - the review", "Apple", "Apple Watch - the review"),
+        ("The Bridge - a history", "The Bridge Times", "The Bridge - a history"),
+    ],
+)
+def test_site_name_in_titles(title: str, publisher: str, stored: str) -> None:
+    draft = extract_article(article_page(title=title, site=publisher))
+    assert draft is not None
+    assert (draft.title, draft.publisher) == (stored, publisher)
 
 
 async def test_the_pages_own_canonical_address_is_preferred(site: str, rules: FetchRules) -> None:
