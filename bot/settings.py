@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     embedding_model: str = Field(DEFAULT_MODEL, min_length=1)
     model_cache: Path = Field(default_factory=default_cache_dir)
+    ingest_precision: Literal["auto", "fp32", "bf16"] = "auto"
     top_k: int = Field(DEFAULT_TOP_K, ge=1, le=10)
     min_relevance: float = Field(DEFAULT_MIN_RELEVANCE, ge=-1.0, le=1.0)
     reread: int = Field(DEFAULT_REREAD, ge=0, le=10)
@@ -86,6 +88,7 @@ class Settings(BaseSettings):
             top_k=self.top_k,
             reread=self.reread,
             graph=graph,
+            ingest_precision=self.ingest_precision,
         )
 
     def admins(self) -> frozenset[int]:

@@ -109,19 +109,22 @@ class Archive:
         graph: bool = False,
         model_cache: Path | None = None,
         reread: int = DEFAULT_REREAD,
+        ingest_precision: str = "auto",
     ) -> None:
         """`graph`: keep an HNSW graph beside the exact index once the archive is large,
         built in a background thread; for long-running processes such as the bot (a
         one-question command would pay for a graph it never uses). `model_cache`: where the
         model's ONNX export is kept (see `encoder.load_encoder`). `reread`: at most how many
         of the best passages are re-read word by word against the question when they are
-        paragraphs of one article that score close together (0: never, fastest)."""
+        paragraphs of one article that score close together (0: never, fastest).
+        `ingest_precision`: how passages being stored are embedded (`encoder.PRECISIONS`)."""
         self.data_dir = Path(data_dir)
         self.model = model
         self.model_cache = model_cache
         self.min_relevance = min_relevance
         self.top_k = top_k
         self.reread = reread
+        self.ingest_precision = ingest_precision
         self.store = Store(self.data_dir)
         self._graph = graph
         self._encoder = encoder
@@ -143,7 +146,7 @@ class Archive:
         if self._encoder is None:
             with self._open_lock:
                 if self._encoder is None:
-                    self._encoder = load_encoder(self.model, self.model_cache)
+                    self._encoder = load_encoder(self.model, self.model_cache, self.ingest_precision)
         return self._encoder
 
     def open(self, progress: Progress | None = None) -> None:

@@ -26,6 +26,9 @@ def clean_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     for name in list(os.environ):
         if name.startswith("NEWSBOT_"):
             monkeypatch.delenv(name)
+    # The same vectors on every machine: "auto" would pick bfloat16 on a CPU with AMX.
+    # tests/test_encoder.py tries bfloat16 itself.
+    monkeypatch.setenv("NEWSBOT_INGEST_PRECISION", "fp32")
     cwd = tmp_path_factory.mktemp("cwd")
     monkeypatch.chdir(cwd)
     return cwd
@@ -34,7 +37,7 @@ def clean_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 @pytest.fixture(scope="session")
 def encoder() -> Encoder:
     """The real packaged model, loaded once."""
-    return load_encoder()
+    return load_encoder(ingest_precision="fp32")
 
 
 @pytest.fixture

