@@ -260,7 +260,8 @@ def main() -> None:
     systems = {
         "newsbot": newsbot(archive),
         "no re-read": newsbot(unread),
-        "dense-only": dense_only(encoder, paras),
+        # The usual bot embeds in fp32 whatever the CPU (newsbot may store passages in bf16).
+        "dense-only": dense_only(load_encoder(ingest_precision="fp32"), paras),
         "keyword-only": keyword_only(paras),
     }
     results = {}

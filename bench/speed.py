@@ -122,7 +122,8 @@ def latency(
     if size >= GRAPH_THRESHOLD:
         started = time.perf_counter()
         index.build_graph()
-        vectors = [encoder.encode([q])[0] for q in qs]
+        questions_in_fp32 = load_encoder(ingest_precision="fp32")  # as newsbot reads questions
+        vectors = [questions_in_fp32.encode([q])[0] for q in qs]
         recall = np.mean(
             [
                 len({i for i, _ in index.search(v, 10)} & {i for i, _ in index.exact_search(v, 10)}) / 10
@@ -255,7 +256,7 @@ def top10_agreement(plain: SentenceTransformerEncoder) -> float:
     archive, _ = build_archive(load_encoder(), reuse=True)
     index = archive._ready_index()
     qs = [q.text for q in questions()]
-    ours, theirs = load_encoder().encode(qs), plain.encode(qs)
+    ours, theirs = load_encoder(ingest_precision="fp32").encode(qs), plain.encode(qs)
     overlaps = [
         len({i for i, _ in index.exact_search(a, 10)} & {i for i, _ in index.exact_search(b, 10)}) / 10
         for a, b in zip(ours, theirs, strict=True)
