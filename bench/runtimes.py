@@ -79,7 +79,7 @@ def main() -> None:
     print(f"{len(texts)} dev paragraphs, {words:.0f} words on average\n")
 
     plain = SentenceTransformerEncoder()
-    ours = load_encoder()
+    ours = load_encoder(ingest_precision="fp32")
     assert isinstance(ours, OnnxEncoder), "the packaged model should run on ONNX Runtime"
     rows: list[tuple[str, float, float, np.ndarray]] = []
     rate, ms, reference = measure(lambda t: plain.encode(t, 32), texts)
