@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 import threading
 
@@ -14,6 +15,8 @@ from trafilatura.utils import load_html
 
 from retrieval.store import Draft
 from retrieval.text import clean_text, word_count, words
+
+log = logging.getLogger(__name__)
 
 MAX_TITLE_CHARS = 300
 # Less than this is navigation, a cookie wall or a teaser, not an article worth quoting.
@@ -98,7 +101,13 @@ def decode_page(body: bytes, declared: str | None = None) -> str:
 def extract_article(html: str, url: str | None = None) -> Draft | None:
     """The article in `html`, or None when the page holds no article text. Thread-safe."""
     with _EXTRACTING:
-        return _extract_article(html, url)
+        try:
+            return _extract_article(html, url)
+        except Exception:
+            # A page that trips the extractor itself (lxml and trafilatura meet every kind
+            # of broken HTML) is, to the person who sent it, a page without an article.
+            log.exception("Extracting the article from %s failed", url or "a page")
+            return None
 
 
 def _extract_article(html: str, url: str | None) -> Draft | None:
@@ -147,6 +156,7 @@ def _lift_embedded_posts(tree: HtmlElement) -> None:
 
 
 def _drop_hover_cards(tree: HtmlElement) -> None:
+    cards: dict[HtmlElement, None] = {}  # found first, dropped after: a card may hold several pictures
     for image in tree.xpath("//p//img"):
         card = image.getparent()
         while card is not None and card.tag != "p":
@@ -155,9 +165,12 @@ def _drop_hover_cards(tree: HtmlElement) -> None:
                 text = len(card.text_content().strip())
                 linked = sum(len(link.text_content().strip()) for link in links)
                 if text and linked >= _CARD_MIN_LINK_SHARE * text:
-                    card.drop_tree()  # keeps its tail: the sentence goes on after the card
+                    cards[card] = None
                 break
             card = card.getparent()
+    for card in cards:
+        if card.getparent() is not None and all(a not in cards for a in card.iterancestors()):
+            card.drop_tree()  # keeps its tail: the sentence goes on after the card
 
 
 def _without_promotions(text: str) -> str:

@@ -18,7 +18,7 @@ EMBEDDED_TWEET = (
 # stories, hidden by the site's CSS until the mouse is over her name.
 HOVER_CARD_NAME = (
     '<span class="person"><a href="/people/anna-keller">Anna Keller</a><span class="card">'
-    '<img src="/img/keller.jpg" alt=""><a href="/people/anna-keller">Anna Keller</a>'
+    '<img src="/img/keller.jpg" alt=""><img src="/img/badge.png" alt=""><a href="/people/anna-keller">Anna Keller</a>'
     '<a href="/news/library">Mayor opens the new library wing</a> '
     '<a href="/news/tram">Keller backs the tram plan</a></span></span>'
 )
