@@ -41,6 +41,7 @@ _EMBEDDED_POSTS = "|".join(
 # headlines into the sentence ("Rep. Ilhan OmarIlhan OmarHillicon Valley: …").
 _CARD_MIN_LINKS = 2
 _CARD_MIN_LINK_SHARE = 0.8
+_LINK_ITEM_SHARE = 0.9
 # Paragraphs that promote something else: another story ("Read more: …", "Also on rt.com …"),
 # the site's newsletter or social accounts. Quoted as an answer, they would put another
 # story's headline in this article's mouth. Only short paragraphs qualify, so a reported
@@ -116,6 +117,7 @@ def _extract_article(html: str, url: str | None) -> Draft | None:
         return None
     _lift_embedded_posts(tree)
     _drop_hover_cards(tree)
+    _drop_link_lists(tree)
     # Precision first: on real news pages (bench/extraction.py) it drops newsletter boxes
     # and related-story lists that the defaults keep, at almost no cost in recall.
     doc = _extract(tree, url, favor_precision=True)
@@ -171,6 +173,21 @@ def _drop_hover_cards(tree: HtmlElement) -> None:
     for card in cards:
         if card.getparent() is not None and all(a not in cards for a in card.iterancestors()):
             card.drop_tree()  # keeps its tail: the sentence goes on after the card
+
+
+def _drop_link_lists(tree: HtmlElement) -> None:
+    # A list whose every item is only a link is a list of other stories ("15 Amazing
+    # Images of Stars", "Photos: Europa, Mysterious Icy Moon of Jupiter"), not text.
+    for listing in tree.xpath("//ul|//ol"):
+        items = listing.xpath("./li")
+        if len(items) >= 2 and listing.getparent() is not None and all(map(_is_link, items)):
+            listing.drop_tree()
+
+
+def _is_link(element: HtmlElement) -> bool:
+    text = len(element.text_content().strip())
+    linked = sum(len(link.text_content().strip()) for link in element.xpath(".//a"))
+    return text > 0 and linked >= _LINK_ITEM_SHARE * text
 
 
 def _without_promotions(text: str) -> str:

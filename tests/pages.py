@@ -22,6 +22,13 @@ HOVER_CARD_NAME = (
     '<a href="/news/library">Mayor opens the new library wing</a> '
     '<a href="/news/tram">Keller backs the tram plan</a></span></span>'
 )
+# Other stories listed inside the article body, each item only a link, as science and news
+# sites close their articles.
+FURTHER_READING = {
+    "ferry": "Ferry timetable changes from Monday",
+    "tolls": "Tunnel tolls to rise in January",
+    "trams": "Eleven facts about the old tram line",
+}
 # Paragraphs inside the article body that promote something else.
 PROMOTIONS = [
     "Read more: Ferry timetable changes from Monday",
@@ -192,6 +199,17 @@ def routes(base: str) -> dict[str, Handler]:
             article_page(
                 title="Council votes to close Harbour Bridge to cars | Harbour Gazette",
                 headline="Harbour Bridge: council votes to close it to cars",
+            ).encode(),
+        ),
+        "/news/bridge-further-reading": _send(
+            200,
+            (
+                "<html><head><title>Council votes to close Harbour Bridge to cars</title></head><body>"
+                '<main><article><div id="article-body">'
+                + "".join(f"<p>{p}</p>" for p in ARTICLE_TEXT[:3])
+                + "<ul>"
+                + "".join(f'<li><a href="/news/{n}.html">{t}</a></li>' for n, t in FURTHER_READING.items())
+                + f"</ul><p>{ARTICLE_TEXT[3]}</p></div></article></main></body></html>"
             ).encode(),
         ),
         "/jsonld": _send(

@@ -61,6 +61,11 @@ async def test_hover_cards_and_promotions_stay_out_of_the_text(site: str, rules:
         assert promotion not in draft.text
 
 
+async def test_a_list_of_links_to_other_stories_is_not_text(site: str, rules: FetchRules) -> None:
+    draft = await read_link(f"{site}/news/bridge-further-reading", rules)
+    assert draft.text.split("\n\n") == ARTICLE_TEXT
+
+
 async def test_site_name_and_headline_stay_out_of_title_and_text(site: str, rules: FetchRules) -> None:
     draft = await read_link(f"{site}/news/bridge-branded", rules)
     assert draft.title == "Council votes to close Harbour Bridge to cars"
