@@ -118,6 +118,7 @@ def _extract_article(html: str, url: str | None) -> Draft | None:
     _lift_embedded_posts(tree)
     _drop_hover_cards(tree)
     _drop_link_lists(tree)
+    _drop_teasers(tree)
     # Precision first: on real news pages (bench/extraction.py) it drops newsletter boxes
     # and related-story lists that the defaults keep, at almost no cost in recall.
     doc = _extract(tree, url, favor_precision=True)
@@ -173,6 +174,14 @@ def _drop_hover_cards(tree: HtmlElement) -> None:
     for card in cards:
         if card.getparent() is not None and all(a not in cards for a in card.iterancestors()):
             card.drop_tree()  # keeps its tail: the sentence goes on after the card
+
+
+def _drop_teasers(tree: HtmlElement) -> None:
+    # A link wrapped around a headline (and often a picture) is a teaser for another story:
+    # "You may also be interested in…" blocks that sit inside the article's container.
+    for teaser in tree.xpath("//a[.//h1 or .//h2 or .//h3 or .//h4 or .//h5 or .//h6]"):
+        if teaser.getparent() is not None:
+            teaser.drop_tree()
 
 
 def _drop_link_lists(tree: HtmlElement) -> None:
