@@ -43,9 +43,10 @@ _CARD_MIN_LINKS = 2
 _CARD_MIN_LINK_SHARE = 0.8
 _LINK_ITEM_SHARE = 0.9
 # Paragraphs that promote something else: another story ("Read more: …", "Also on rt.com …"),
-# the site's newsletter or social accounts. Quoted as an answer, they would put another
-# story's headline in this article's mouth. Only short paragraphs qualify, so a reported
-# sentence that happens to open with "Related:" stays.
+# the site's newsletter, subscriptions ("… Click here for more information.") or accounts.
+# Quoted as an answer, they would put another story's headline in this article's mouth.
+# Only short paragraphs qualify, so a reported sentence that happens to open with
+# "Related:" stays.
 _PROMOTION_MAX_WORDS = 20
 _PROMOTION = re.compile(
     r"""^(?:
@@ -56,6 +57,7 @@ _PROMOTION = re.compile(
       | like\ this\ (?:story|article)\?
       | follow\ .{0,80}\bon\ (?:facebook|twitter|instagram|x|youtube|tiktok)\b
       | (?:.{0,80}\b)?(?:subscribe|sign\ up)\b.{0,80}\bnewsletters?\b
+      | (?:.{0,120}\b)?click\ here\b
     )""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -36,6 +36,7 @@ PROMOTIONS = [
     "Like this story? Share it with a friend!",
     "Subscribe to the Harbour Gazette morning newsletter",
     "Follow Harbour Gazette on Facebook, Instagram and X.",
+    "Get the Gazette delivered every morning. 12 issues for £9.99. Click here for details.",
 ]
 ARTICLE_TEXT = [
     "The city council voted on Tuesday to close the old Harbour Bridge to cars from next spring, "
