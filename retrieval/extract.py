@@ -61,6 +61,23 @@ _PROMOTION = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# The page's own labels, standing alone where a widget was: a short paragraph joins the
+# passage before it, so "Comments" would otherwise end a quote.
+_LABELS = frozenset(
+    {
+        "advertisement", "advertising", "sponsored", "sponsored content", "comments", "comment",
+        "leave a comment", "tell us what you think", "tags", "share", "share this",
+        "share this article", "share this story", "print", "email", "related", "related stories",
+        "related articles", "more stories", "most read", "most popular", "trending",
+        "recommended", "don't miss",
+    }
+)  # fmt: skip
+# A paragraph that is only an email address, a handle or a social profile: the reporter's
+# contact details. (A bare web address stays: it can be what the story is about.)
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w+"
+    r"|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok|threads)\.(?:com|net)/\S+"
+)
 # One extraction at a time, process-wide. trafilatura parses every page with one module-level
 # lxml parser, and two threads inside it at once corrupt libxml2's memory: the process dies
 # ("double free or corruption", SIGSEGV) with no Python traceback. Reproduced here with eight
@@ -132,7 +149,7 @@ def _extract_article(html: str, url: str | None) -> Draft | None:
     publisher = plain_title(doc.sitename or "")
     title = _without_site_name(plain_title(doc.title or ""), publisher)
     return Draft(
-        text=_without_promotions(_without_headline(clean_text(doc.text or ""), title)),
+        text=_without_page_furniture(_without_headline(clean_text(doc.text or ""), title)),
         title=title,
         url=doc.url or url,
         publisher=publisher or None,
@@ -201,11 +218,16 @@ def _is_link(element: HtmlElement) -> bool:
     return text > 0 and linked >= _LINK_ITEM_SHARE * text
 
 
-def _without_promotions(text: str) -> str:
-    return "\n\n".join(
-        paragraph
-        for paragraph in text.split("\n\n")
-        if not (word_count(paragraph) <= _PROMOTION_MAX_WORDS and _PROMOTION.match(paragraph))
+def _without_page_furniture(text: str) -> str:
+    return "\n\n".join(paragraph for paragraph in text.split("\n\n") if not _is_furniture(paragraph))
+
+
+def _is_furniture(paragraph: str) -> bool:
+    if word_count(paragraph) > _PROMOTION_MAX_WORDS:
+        return False
+    label = paragraph.strip().rstrip(".:…!").strip().casefold().replace("’", "'")
+    return (
+        bool(_PROMOTION.match(paragraph)) or label in _LABELS or bool(_CONTACT.fullmatch(paragraph.strip()))
     )
 
 

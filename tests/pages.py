@@ -38,6 +38,13 @@ PROMOTIONS = [
     "Follow Harbour Gazette on Facebook, Instagram and X.",
     "Get the Gazette delivered every morning. 12 issues for £9.99. Click here for details.",
 ]
+# What a page's widgets leave behind as paragraphs: labels and the reporter's contacts.
+FURNITURE = [
+    "Advertisement",
+    "Tell us what YOU think...",
+    "maria.lopez@gazette.example.com",
+    "twitter.com/marialopez",
+]
 ARTICLE_TEXT = [
     "The city council voted on Tuesday to close the old Harbour Bridge to cars from next spring, "
     "ending a decade of arguments over the crumbling 1920s structure.",
@@ -190,7 +197,9 @@ def routes(base: str) -> dict[str, Handler]:
                     ARTICLE_TEXT[1],
                     ARTICLE_TEXT[2].replace("Anna Keller", HOVER_CARD_NAME),
                     *PROMOTIONS[2:],
+                    FURNITURE[0],
                     ARTICLE_TEXT[3],
+                    *FURNITURE[1:],
                 ]
             ).encode(),
         ),

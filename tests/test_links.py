@@ -53,10 +53,11 @@ async def test_a_post_the_article_embeds_is_kept_as_part_of_it(site: str, rules:
     assert paragraphs[-1] == "Residents replied with photographs of rust on the railings."
 
 
-async def test_hover_cards_and_promotions_stay_out_of_the_text(site: str, rules: FetchRules) -> None:
+async def test_hover_cards_promotions_and_labels_stay_out_of_the_text(site: str, rules: FetchRules) -> None:
     draft = await read_link(f"{site}/news/bridge-promoted", rules)
-    # The mayor's name stays in its sentence; her card's headlines and the body's plugs for
-    # other stories, the newsletter and the site's accounts do not become quotable text.
+    # The mayor's name stays in its sentence; her card's headlines, the body's plugs for
+    # other stories, the newsletter and the site's accounts, and what widgets leave behind
+    # do not become quotable text (a short paragraph would end the quote before it).
     assert draft.text.split("\n\n") == ARTICLE_TEXT
     for promotion in PROMOTIONS:
         assert promotion not in draft.text
