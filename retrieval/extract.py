@@ -56,7 +56,7 @@ _PROMOTION = re.compile(
       | also\ on\ [\w-]+(?:\.[\w-]+)+\b
       | like\ this\ (?:story|article)\?
       | follow\ .{0,80}\bon\ (?:facebook|twitter|instagram|x|youtube|tiktok)\b
-      | (?:.{0,80}\b)?(?:subscribe|sign\ up)\b.{0,80}\bnewsletters?\b
+      | (?:.{0,80}\b)?(?:subscrib(?:e|ing)|sign(?:ing)?\ up)\b.{0,80}\bnewsletters?\b
       | (?:.{0,120}\b)?click\ here\b
     )""",
     re.IGNORECASE | re.VERBOSE,

@@ -35,6 +35,7 @@ PROMOTIONS = [
     "Also on gazette.example.com Ten things to do this weekend",
     "Like this story? Share it with a friend!",
     "Subscribe to the Harbour Gazette morning newsletter",
+    "Get the day's headlines in your inbox by subscribing to our newsletter.",
     "Follow Harbour Gazette on Facebook, Instagram and X.",
     "Get the Gazette delivered every morning. 12 issues for £9.99. Click here for details.",
 ]
