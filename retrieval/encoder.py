@@ -111,8 +111,9 @@ class Bf16Passages:
 
     On a CPU with AMX, bfloat16 was reported to embed news paragraphs 2.7x faster than fp32
     PyTorch; without it PyTorch emulates bfloat16 and is three times slower
-    (docs/benchmarks.md). Its vectors sit within cosine 0.9998 of fp32 ones, so both kinds share one index and one vectors
-    key: an archive stays searchable whichever machine embedded which passages.
+    (docs/benchmarks.md). Its vectors sit within cosine 0.9998 of fp32 ones, so both kinds
+    share one index and one vectors key: an archive stays searchable whichever machine
+    embedded which passages.
     """
 
     def __init__(self, base: Encoder) -> None:
@@ -212,12 +213,10 @@ def load_encoder(
         raise NewsbotError(
             f"Unknown ingest precision {ingest_precision!r}: use one of {', '.join(PRECISIONS)}."
         )
-    bf16 = ingest_precision == "bf16" or (ingest_precision == "auto" and cpu_has_fast_bf16())
-    return (
-        _with_bf16(name, cache_dir or default_cache_dir())
-        if bf16
-        else _loaded(name, cache_dir or default_cache_dir())
-    )
+    cache_dir = cache_dir or default_cache_dir()
+    if ingest_precision == "bf16" or (ingest_precision == "auto" and cpu_has_fast_bf16()):
+        return _with_bf16(name, cache_dir)
+    return _loaded(name, cache_dir)
 
 
 @functools.cache

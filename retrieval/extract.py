@@ -41,6 +41,7 @@ _EMBEDDED_POSTS = "|".join(
 # headlines into the sentence ("Rep. Ilhan OmarIlhan OmarHillicon Valley: …").
 _CARD_MIN_LINKS = 2
 _CARD_MIN_LINK_SHARE = 0.8
+# A list item whose text is this much link text is a link to another story.
 _LINK_ITEM_SHARE = 0.9
 # Paragraphs that promote something else: another story ("Read more: …", "Also on rt.com …"),
 # the site's newsletter, subscriptions ("… Click here for more information.") or accounts.
