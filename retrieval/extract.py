@@ -79,6 +79,10 @@ _CONTACT = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w+"
     r"|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok|threads)\.(?:com|net)/\S+"
 )
+# The page's own time stamp standing as a paragraph ("Updated at 1:23 p.m."): the date is
+# kept with the article's metadata.
+_STAMP = re.compile(r"(?:last\s+)?(?:updated|published|posted|modified)\b(?=.*\d)", re.IGNORECASE)
+_STAMP_MAX_WORDS = 8
 # One extraction at a time, process-wide. trafilatura parses every page with one module-level
 # lxml parser, and two threads inside it at once corrupt libxml2's memory: the process dies
 # ("double free or corruption", SIGSEGV) with no Python traceback. Reproduced here with eight
@@ -228,7 +232,10 @@ def _is_furniture(paragraph: str) -> bool:
         return False
     label = paragraph.strip().rstrip(".:…!").strip().casefold().replace("’", "'")
     return (
-        bool(_PROMOTION.match(paragraph)) or label in _LABELS or bool(_CONTACT.fullmatch(paragraph.strip()))
+        bool(_PROMOTION.match(paragraph))
+        or label in _LABELS
+        or bool(_CONTACT.fullmatch(paragraph.strip()))
+        or (word_count(paragraph) <= _STAMP_MAX_WORDS and bool(_STAMP.match(paragraph)))
     )
 
 
