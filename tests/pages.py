@@ -42,6 +42,7 @@ PROMOTIONS = [
 # What a page's widgets leave behind as paragraphs: labels and the reporter's contacts.
 FURNITURE = [
     "Advertisement",
+    "Updated at 1:23 p.m.",
     "Tell us what YOU think...",
     "maria.lopez@gazette.example.com",
     "twitter.com/marialopez",
@@ -193,6 +194,7 @@ def routes(base: str) -> dict[str, Handler]:
             article_page(
                 paragraphs=[
                     ARTICLE_TEXT[0],
+                    FURNITURE[1],
                     PROMOTIONS[0],
                     PROMOTIONS[1],
                     ARTICLE_TEXT[1],
@@ -200,7 +202,7 @@ def routes(base: str) -> dict[str, Handler]:
                     *PROMOTIONS[2:],
                     FURNITURE[0],
                     ARTICLE_TEXT[3],
-                    *FURNITURE[1:],
+                    *FURNITURE[2:],
                 ]
             ).encode(),
         ),
