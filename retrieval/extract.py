@@ -228,14 +228,15 @@ def _without_page_furniture(text: str) -> str:
 
 
 def _is_furniture(paragraph: str) -> bool:
-    if word_count(paragraph) > _PROMOTION_MAX_WORDS:
+    n = word_count(paragraph)
+    if n > _PROMOTION_MAX_WORDS:
         return False
     label = paragraph.strip().rstrip(".:…!").strip().casefold().replace("’", "'")
     return (
         bool(_PROMOTION.match(paragraph))
         or label in _LABELS
         or bool(_CONTACT.fullmatch(paragraph.strip()))
-        or (word_count(paragraph) <= _STAMP_MAX_WORDS and bool(_STAMP.match(paragraph)))
+        or (n <= _STAMP_MAX_WORDS and bool(_STAMP.match(paragraph)))
     )
 
 
