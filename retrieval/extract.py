@@ -187,11 +187,8 @@ def _drop_hover_cards(tree: HtmlElement) -> None:
     for image in tree.xpath("//p//img"):
         card = image.getparent()
         while card is not None and card.tag != "p":
-            links = card.xpath(".//a")
-            if len(links) >= _CARD_MIN_LINKS:
-                text = len(card.text_content().strip())
-                linked = sum(len(link.text_content().strip()) for link in links)
-                if text and linked >= _CARD_MIN_LINK_SHARE * text:
+            if len(card.xpath(".//a")) >= _CARD_MIN_LINKS:
+                if _link_share(card) >= _CARD_MIN_LINK_SHARE:
                     cards[card] = None
                 break
             card = card.getparent()
@@ -213,14 +210,19 @@ def _drop_link_lists(tree: HtmlElement) -> None:
     # Images of Stars", "Photos: Europa, Mysterious Icy Moon of Jupiter"), not text.
     for listing in tree.xpath("//ul|//ol"):
         items = listing.xpath("./li")
-        if len(items) >= 2 and listing.getparent() is not None and all(map(_is_link, items)):
+        if (
+            len(items) >= 2
+            and listing.getparent() is not None
+            and all(_link_share(item) >= _LINK_ITEM_SHARE for item in items)
+        ):
             listing.drop_tree()
 
 
-def _is_link(element: HtmlElement) -> bool:
+def _link_share(element: HtmlElement) -> float:
+    """How much of the element's text is link text (0 for an element without text)."""
     text = len(element.text_content().strip())
     linked = sum(len(link.text_content().strip()) for link in element.xpath(".//a"))
-    return text > 0 and linked >= _LINK_ITEM_SHARE * text
+    return linked / text if text else 0.0
 
 
 def _without_page_furniture(text: str) -> str:
