@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import copies
-from retrieval.counts import counted_words, states_count
+from retrieval.counts import asks_for_money, counted_words, states_count, states_money
 from retrieval.encoder import DEFAULT_MODEL, Encoder, QueryBatcher, load_encoder, passage_input, vectors_key
 from retrieval.errors import NewsbotError
 from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
@@ -476,6 +476,10 @@ class Archive:
         texts = {a: self.store.article_text(a) for a in sorted({c.passage.article_id for c in chosen})}
         specific = len(terms) >= SPECIFIC_QUESTION_TERMS
         if chosen and specific and not _covered(terms, chosen, texts):
+            chosen = []
+        # "How much do tickets cost?" is not answered by "tickets go on sale on Friday",
+        # however close its meaning: a price question needs a passage that names a sum.
+        if chosen and asks_for_money(q) and not any(states_money(c.passage.text) for c in chosen):
             chosen = []
         hits = [make_hit(q, c, articles[c.passage.article_id], c.dense) for c in chosen]
         found = self.store.copies_of(sorted({hit.article.id for hit in hits}))

@@ -1,12 +1,16 @@
-"""Count questions ("how many ...?") and the passages that state the count asked for.
+"""Questions that ask for a figure ("how many ...?", "how much does it cost?") and the
+passages that state the figure asked for.
 
 A count question is answered by a figure in front of what it counts: "How many Indian
 deportees arrived?" by "...nearly 150 Indians returned home...", not by the paragraph that
-describes the deportees' flight, however close its meaning. The sentence encoder blurs that
-difference; this finds it with words alone.
+describes the deportees' flight, however close its meaning. A price question is answered
+only by a sum of money: "How much do tickets cost?" not by "tickets go on sale on Friday".
+The sentence encoder blurs both differences; this finds them with words alone.
 """
 
 from __future__ import annotations
+
+import re
 
 from retrieval.text import stem, words
 
@@ -60,3 +64,39 @@ def states_count(counted: tuple[str, ...], text: str) -> bool:
 
 def _is_figure(word: str) -> bool:
     return word.isdigit() or word in NUMBER_WORDS
+
+
+# "How much do tickets cost / did they pay / is it worth / funding did it raise", "What
+# (starting) price", "What is the price", "What does it cost": the answer is a sum of money.
+# "How much" alone is not enough ("how much did he weigh", "how much did sales grow"), nor
+# is "raise" ("how much did the bank raise rates").
+_ASKS_MONEY = re.compile(
+    r"\bhow much\b.*?\b(?:cost|costs|costing|price|prices|priced|pay|pays|paid|charge|charges|charged"
+    r"|fee|fees|fine|worth|fund|funds|funding|spend|spends|spent|salary|salaries|wage|wages|fare|fares)\b"
+    r"|^\W*what\s+(?:(?:is|was|will be)\s+the\s+)?(?:\w+\s+)?(?:price|cost|fee|fare)\b"
+    r"|^\W*what\s+(?:does|do|did|will|would)\b.*\bcost\b",
+    re.IGNORECASE,
+)
+# A sum: a currency sign or code next to a figure ("$12.9bn", "HK$88 billion", "Rs 500",
+# "EUR 20"), a figure followed by a currency ("49,900 dollars", "3 million euros"), or
+# "free", which answers a price question too.
+_CURRENCY = (
+    r"dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?|roubles?|rubles?|francs?|cents?"
+    r"|pence|naira|rand|pesos?|reais|lira|kroner?|kronor|krona|usd|eur|gbp|jpy|cny|inr|rub|chf"
+)
+_STATES_MONEY = re.compile(
+    r"(?:[$€£¥₹₽₩₦]|\b(?:rs|inr|usd|eur|gbp|chf|sek|nok|dkk)\.?)\s?\d"
+    rf"|\d[\d,.]*\s?(?:k|m|mn|bn|million|billion|trillion)?\s?(?:{_CURRENCY})\b"
+    r"|\bfree\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_money(question: str) -> bool:
+    """Whether the question asks what something costs, pays or is worth."""
+    return _ASKS_MONEY.search(question) is not None
+
+
+def states_money(text: str) -> bool:
+    """Whether `text` gives a sum of money (or says that something is free)."""
+    return _STATES_MONEY.search(text) is not None

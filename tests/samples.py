@@ -59,6 +59,23 @@ FLOOD_JSONL = {
     ),
 }
 
+# A story that tells when tickets go on sale but not what they cost: a price question about
+# it has no answer, however close the paragraph's meaning.
+TOUR_JSONL = {
+    "url": "https://stage.example.com/music/harbour-lights-reunion-tour",
+    "title": "Harbour Lights announce reunion tour for next summer",
+    "publisher": "Stage Weekly",
+    "published": "2024-05-20",
+    "text": (
+        "The folk band Harbour Lights will reunite next summer for a 30-date tour of Britain and "
+        "Ireland, their first shows together in a decade, the band said on Monday.\n\n"
+        "The tour opens in Galway on June 4 and ends with two nights at the Royal Albert Hall in "
+        "London in late July.\n\n"
+        "Tickets for the reunion tour go on sale on Friday at 10am through the band's website and "
+        "the usual ticket outlets."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

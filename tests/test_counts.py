@@ -1,8 +1,8 @@
-"""Count questions: what they count, and which text gives that count."""
+"""Figure questions: what they count or price, and which text gives that figure."""
 
 import pytest
 
-from retrieval.counts import counted_words, states_count
+from retrieval.counts import asks_for_money, counted_words, states_count, states_money
 from retrieval.search import highlight_span
 
 
@@ -54,3 +54,39 @@ def test_the_highlight_of_a_count_question_is_the_sentence_that_gives_the_count(
     # Other questions still get the sentence that shares the most words with them.
     start, end = highlight_span("Where did the special aircraft land?", passage)
     assert passage[start:end].startswith("The special aircraft")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("How much do tickets cost for the tour?", True),
+        ("What starting price did Tesla announce for the Cybertruck?", True),
+        ("What is the price of a ticket?", True),
+        ("How much venture funding has the startup raised?", True),
+        ("What does a season pass cost?", True),
+        # A figure, but not a sum of money.
+        ("How much did he weigh?", False),
+        ("How much did online sales grow in the third quarter?", False),
+        ("How much did the central bank raise rates?", False),
+        ("How many protesters died in the fuel price protests?", False),
+        ("What costs rose the most?", False),
+    ],
+)
+def test_asks_for_money(question: str, asks: bool) -> None:
+    assert asks_for_money(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("The deal could raise up to $12.9bn if the option is exercised.", True),
+        ("The minimum raise of HK$88 billion makes it the year's biggest listing.", True),
+        ("A session costs Rs 299 for 15 minutes.", True),
+        ("The fine was 3 million euros.", True),
+        ("Entry is free for children.", True),
+        ("Tickets go on sale on Friday, Dec. 6 at 10am.", False),
+        ("The 2020 tour takes in 30 cities.", False),
+    ],
+)
+def test_states_money(text: str, states: bool) -> None:
+    assert states_money(text) is states

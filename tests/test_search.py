@@ -15,7 +15,7 @@ from retrieval.errors import NewsbotError
 from retrieval.search import Candidate, close_call, reread_score
 from retrieval.sources import _draft
 from retrieval.store import Passage
-from tests.samples import FLOOD_JSONL, HARBOUR_JSONL, MARATHON_JSONL, SAMPLE_TITLE, SAMPLE_URL
+from tests.samples import FLOOD_JSONL, HARBOUR_JSONL, MARATHON_JSONL, SAMPLE_TITLE, SAMPLE_URL, TOUR_JSONL
 
 
 @pytest.mark.parametrize(
@@ -88,6 +88,28 @@ def test_specific_question_about_something_the_article_does_not_report_is_not_fo
     # On topic (the same two generals, the same call) but asking for what is not there.
     assert archive.search("Which agreement on prisoner exchanges did Gerasimov and Brown sign?").hits == []
     assert archive.search("How many tanks did Gerasimov promise to withdraw from Kherson?").hits == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much do tickets cost for the Harbour Lights reunion tour?",
+        "What is the ticket price for the tour?",
+    ],
+)
+def test_a_price_question_is_not_found_when_no_passage_names_a_sum(archive: Archive, question: str) -> None:
+    # The tickets paragraph is close in meaning, but says when they go on sale, not the price.
+    archive.ingest(_draft("test", TOUR_JSONL))
+    assert archive.search(question).hits == []
+    # A later story that names the price answers with it.
+    prices = {
+        **TOUR_JSONL,
+        "url": "https://stage.example.com/music/harbour-lights-tour-prices",
+        "title": "Harbour Lights tour: prices announced",
+        "text": "Tickets for the Harbour Lights reunion tour will cost from £45 to £90, the promoter said.",
+    }
+    archive.ingest(_draft("test", prices))
+    assert archive.search(question).hits[0].text == prices["text"]
 
 
 def test_short_paraphrased_questions_are_still_answered(archive: Archive) -> None:
