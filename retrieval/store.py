@@ -206,12 +206,46 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 
 
+def _check_store_file(path: Path) -> None:
+    """Refuse a store file this newsbot cannot use, before anything writes to it: the
+    articles in it are the only copy (the index is rebuilt from them), so a damaged file, or
+    a database that some other program or a newer newsbot made, is left exactly as found."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    keep = "newsbot leaves it untouched, as it may hold the only copy of the articles"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.OperationalError:
+        return  # cannot be opened at all (permissions, locks): the data directory's message
+    except sqlite3.DatabaseError as exc:
+        raise NewsbotError(
+            f"The store {path} is damaged or is not a database ({exc}); {keep}. "
+            "Restore it from a backup, or move it aside to start an empty archive."
+        ) from exc
+    if version > len(MIGRATIONS):
+        raise NewsbotError(
+            f"The store {path} was written by a newer newsbot (schema {version}, this one knows up "
+            f"to {len(MIGRATIONS)}); {keep}. Upgrade newsbot to use it."
+        )
+    if version == 0 and tables:
+        raise NewsbotError(
+            f"{path} is a database that newsbot did not make; {keep}. "
+            "Set NEWSBOT_DATA_DIR to another directory, or move the file aside."
+        )
+
+
 class Store:
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / STORE_FILE
         self._local = threading.local()
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
+            _check_store_file(self.path)
             self._migrate()
         except (OSError, sqlite3.OperationalError) as exc:
             raise NewsbotError(

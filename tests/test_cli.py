@@ -4,8 +4,10 @@ refused input changes nothing in the store."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -265,6 +267,44 @@ def test_unusable_data_dir_is_a_clear_error(
     assert code == 1
     assert "Cannot use the data directory" in err
     assert "NEWSBOT_DATA_DIR" in err
+
+
+def _foreign_database(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE contacts (name TEXT)")
+    db.commit()
+    db.close()
+
+
+def _newer_store(path: Path) -> None:
+    Archive(path.parent).store.close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: path.write_bytes(b"junk junk junk" * 100), "is damaged or is not a database"),
+        (_foreign_database, "is a database that newsbot did not make"),
+        (_newer_store, "was written by a newer newsbot (schema 99"),
+    ],
+    ids=["damaged", "another-programs-database", "newer-schema"],
+)
+def test_a_store_newsbot_cannot_use_is_refused_and_left_as_it_was(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], None], reason: str
+) -> None:
+    data_dir.mkdir()
+    store = data_dir / STORE_FILE
+    make(store)
+    before = store.read_bytes()
+    for argv in (["ingest", str(SAMPLE)], ["ask", "Which missile?"], ["stats"]):
+        code, _, err = run(capsys, *argv)
+        assert code == 1
+        assert reason in err and str(store) in err
+        assert "Traceback" not in err
+    assert store.read_bytes() == before  # not migrated, not switched to WAL, not emptied
 
 
 @pytest.mark.parametrize(
