@@ -31,6 +31,19 @@ COUNTED_WORDS = 3  # at most this many words after "how many" name what is count
 # A figure counts something when it comes at most this many words before it: "30,154 new
 # cars", "106 protesters", "three fatalities" ("30,154" is two words: the figure is "154").
 COUNT_REACH = 2
+# Or after it, in the same sentence, when a tally is updated: "the number of people killed in
+# the protests has risen to eleven", "injured passengers ... stood at 40". Such a sentence is
+# how news reports a count that changed, and the newer report should not lose to an older
+# one that gave the earlier figure the usual way round. Not a year: "people ... from 2018 to
+# 2019".
+_TALLY_REACH = 12
+_TALLY_WORDS = ("to", "at", "reached")
+_TALLY = re.compile(
+    r"\b(?:to|at|reached)\s+(\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SENTENCE_END = re.compile(r"[.!?]\s")
 
 
 def counted_words(question: str) -> tuple[str, ...] | None:
@@ -56,10 +69,23 @@ def states_count(counted: tuple[str, ...], text: str) -> bool:
     if not counted:
         return any(_is_figure(w) for w in ws)
     wanted = {stem(w) for w in counted}
-    return any(
-        _is_figure(w) and any(stem(after) in wanted for after in ws[i + 1 : i + 1 + COUNT_REACH])
-        for i, w in enumerate(ws)
-    )
+    tallies = False
+    for i, w in enumerate(ws):
+        if _is_figure(w):
+            if any(stem(after) in wanted for after in ws[i + 1 : i + 1 + COUNT_REACH]):
+                return True
+            tallies = tallies or (i > 0 and ws[i - 1] in _TALLY_WORDS)
+    # Only a passage with "to", "at" or "reached" before a figure gets a second,
+    # sentence-aware look: most have none.
+    return tallies and any(_updates_tally(wanted, match) for match in _TALLY.finditer(text))
+
+
+def _updates_tally(wanted: set[str], tally: re.Match[str]) -> bool:
+    """Whether the counted word comes shortly before "to eleven" in its sentence."""
+    if _YEAR.fullmatch(tally[1]):
+        return False
+    sentence = _SENTENCE_END.split(tally.string[: tally.start()])[-1]
+    return any(stem(w) in wanted for w in words(sentence)[-_TALLY_REACH:])
 
 
 def _is_figure(word: str) -> bool:

@@ -76,6 +76,34 @@ TOUR_JSONL = {
     ),
 }
 
+# A story that develops: the first report gives a toll, a later one updates it, in the way
+# news reports a changed count ("has risen to eleven").
+PROTEST_FIRST_JSONL = {
+    "url": "https://wire.example.com/2024/03/04/dam-protests",
+    "title": "Three dead as protests over Rio Claro dam turn violent",
+    "publisher": "Wire",
+    "published": "2024-03-04",
+    "text": (
+        "Three people have died in clashes between police and protesters opposing the Rio Claro "
+        "dam, the regional health office said on Monday.\n\n"
+        "The protests began last week after the government approved the dam, which would flood six "
+        "villages.\n\n"
+        "Police said they had used tear gas after protesters blocked the main highway to the capital."
+    ),
+}
+PROTEST_LATER_JSONL = {
+    "url": "https://daily.example.com/2024/03/06/dam-death-toll",
+    "title": "Death toll in Rio Claro dam protests rises",
+    "publisher": "Daily",
+    "published": "2024-03-06",
+    "text": (
+        "The number of people killed in the Rio Claro dam protests has risen to eleven, the regional "
+        "health office said on Wednesday, after two more injured protesters died in hospital.\n\n"
+        "The government has suspended work on the dam while talks with village leaders continue.\n\n"
+        "Thousands marched through the capital on Tuesday to mourn the dead."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

@@ -34,6 +34,11 @@ def test_counted_words(question: str, counted: tuple[str, ...] | None) -> None:
         (("new", "vehicles"), "Fleet sales made up 14.6 percent of all vehicle sales.", False),
         (("deportees",), "The aircraft carrying the deportees landed at 6am.", False),
         (("people",), "One of the people at the scene said nothing.", False),
+        # A tally updated after what it counts, in the same sentence (not a year).
+        (("people",), "The number of people killed in the protests has risen to eleven.", True),
+        (("injured", "passengers"), "The count of injured passengers stood at 40 on Monday.", True),
+        (("people",), "People came from 2018 to 2019.", False),
+        (("people",), "People were angry. Police went to 10 villages.", False),
         ((), "He weighed 243 pounds in February.", True),
         ((), "He declined to say what he weighed.", False),
     ],

@@ -15,7 +15,16 @@ from retrieval.errors import NewsbotError
 from retrieval.search import Candidate, close_call, reread_score
 from retrieval.sources import _draft
 from retrieval.store import Passage
-from tests.samples import FLOOD_JSONL, HARBOUR_JSONL, MARATHON_JSONL, SAMPLE_TITLE, SAMPLE_URL, TOUR_JSONL
+from tests.samples import (
+    FLOOD_JSONL,
+    HARBOUR_JSONL,
+    MARATHON_JSONL,
+    PROTEST_FIRST_JSONL,
+    PROTEST_LATER_JSONL,
+    SAMPLE_TITLE,
+    SAMPLE_URL,
+    TOUR_JSONL,
+)
 
 
 @pytest.mark.parametrize(
@@ -222,6 +231,17 @@ def test_a_how_many_question_quotes_the_passage_that_gives_the_count(archive: Ar
     archive.ingest(_draft("test", FLOOD_JSONL))
     best = archive.search(question).hits[0]
     assert best.highlight.startswith("In all, 340 residents had been evacuated")
+
+
+def test_a_how_many_question_quotes_the_updated_count_of_a_developing_story(archive: Archive) -> None:
+    archive.ingest(_draft("test", PROTEST_FIRST_JSONL))
+    archive.ingest(_draft("test", PROTEST_LATER_JSONL))
+    hits = archive.search("How many people have died in the Rio Claro dam protests?").hits
+    # "has risen to eleven" gives the count after what it counts; the first report's "Three
+    # people have died" must not outrank it for being worded the usual way round.
+    assert hits[0].highlight.startswith("The number of people killed in the Rio Claro dam protests has risen")
+    assert hits[0].article.published == "2024-03-06"
+    assert any(hit.text.startswith("Three people have died") for hit in hits[1:])
 
 
 def test_more_passages_continue_the_answer_without_repeating_it(archive: Archive) -> None:
