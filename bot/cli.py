@@ -191,9 +191,19 @@ def _stdin_questions() -> Iterator[str]:
 
 
 def answer_json(answer: Answer) -> dict[str, object]:
+    near = answer.nearest
     return {
         "question": answer.question,
         "answered": answer.answered,
+        "nearest": None
+        if near is None
+        else {
+            "id": near.id,
+            "url": near.url,
+            "title": near.title,
+            "publisher": near.publisher,
+            "published": near.published,
+        },
         "passages": [
             {
                 "text": hit.text,

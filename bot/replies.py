@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from bot.terminal import human_date, stats_rows
 from retrieval.archive import ArchiveStats, IngestResult
-from retrieval.search import Answer, Hit, Source
+from retrieval.search import Answer, Hit, Source, source_of
 from retrieval.store import Article
 from retrieval.text import split_sentences
 
@@ -85,15 +85,16 @@ def answer_blocks(hits: Sequence[Hit]) -> list[str]:
     return blocks
 
 
-def not_found_html(articles_held: int) -> str:
+def not_found_html(articles_held: int, nearest: Source | None = None) -> str:
     if articles_held == 0:
         return (
             "I haven't read any articles yet, so I can't answer that. "
             "Send me a link to a news article and I'll read it."
         )
     noun = "article" if articles_held == 1 else "articles"
+    near = f"The nearest story is about it but doesn't say:\n{source_html(nearest)}\n\n" if nearest else ""
     return (
-        f"I couldn't find an answer to that in the {articles_held:,} {noun} I've read. "
+        f"I couldn't find an answer to that in the {articles_held:,} {noun} I've read. {near}"
         "If you know an article about it, send me the link and I'll read it."
     )
 
@@ -116,7 +117,7 @@ def pack(blocks: Sequence[str], limit: int = MAX_MESSAGE, separator: str = "\n\n
 
 def answer_messages(answer: Answer, articles_held: int) -> list[str]:
     if not answer.answered:
-        return [not_found_html(articles_held)]
+        return [not_found_html(articles_held, answer.nearest)]
     return pack(answer_blocks(answer.hits))
 
 
@@ -159,7 +160,7 @@ def reading_html(url: str) -> str:
 
 def ingest_html(result: IngestResult) -> str:
     article = result.article
-    source = Source(article.id, article.url, article.title, article.publisher, article.published)
+    source = source_of(article)
     if result.added:
         verb = "Updated" if result.replaced else "Read"
         count = f"{result.passages} passage{'s' if result.passages != 1 else ''}"
@@ -183,6 +184,6 @@ def sources_html(articles: Sequence[Article]) -> str:
         return "No articles yet."
     lines = ["<b>Latest articles</b>"]
     for article in articles:
-        source = Source(article.id, article.url, article.title, article.publisher, article.published)
+        source = source_of(article)
         lines.append(f"{article.id}. {source_html(source)}")
     return "\n".join(lines)

@@ -46,6 +46,12 @@ def format_answer(answer: Answer, articles_held: int, color: bool) -> str:
                 subsequent_indent="  ",
             )
         )
+        if answer.nearest:
+            near = answer.nearest
+            lines += ["", "  The nearest story is about it but does not say:"]
+            lines.append(f"     — {source_line(near.title, near.publisher, near.published)}")
+            if near.url:
+                lines.append(f"       {near.url}")
         return "\n".join(lines)
     for number, hit in enumerate(answer.hits, start=1):
         lines.extend(_format_hit(number, hit, width, color))

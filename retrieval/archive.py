@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import copies
-from retrieval.counts import asks_for_money, counted_words, states_count, states_money
+from retrieval.counts import MONEY_WORDS, asks_for_money, counted_words, states_count, states_money
 from retrieval.encoder import DEFAULT_MODEL, Encoder, QueryBatcher, load_encoder, passage_input, vectors_key
 from retrieval.errors import NewsbotError
 from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
@@ -43,6 +43,7 @@ from retrieval.search import (
     make_hit,
     normalize_question,
     reread_score,
+    source_of,
     with_copies,
 )
 from retrieval.store import Article, Copy, Draft, Store
@@ -58,6 +59,8 @@ DEFAULT_MIN_RELEVANCE = 0.40
 DENSE_CANDIDATES = 50
 KEYWORD_CANDIDATES = 50
 EMBED_BATCH = 32
+# A story holding this share of a question's words is about what was asked.
+NEAREST_COVERAGE = 0.75
 SYNC_CHUNK = 20_000  # vectors read from SQLite at a time (30 MB at 384 dimensions)
 
 Progress = Callable[[int], None]
@@ -476,11 +479,16 @@ class Archive:
         texts = {a: self.store.article_text(a) for a in sorted({c.passage.article_id for c in chosen})}
         specific = len(terms) >= SPECIFIC_QUESTION_TERMS
         if chosen and specific and not _covered(terms, chosen, texts):
-            chosen = []
+            return Answer(q, [])
         # "How much do tickets cost?" is not answered by "tickets go on sale on Friday",
         # however close its meaning: a price question needs a passage that names a sum.
         if chosen and asks_for_money(q) and not any(states_money(c.passage.text) for c in chosen):
-            chosen = []
+            # The story may well be the one asked about, only without the price: the reader
+            # is told which, when it holds nearly all of the question's other words.
+            story = chosen[0].passage.article_id
+            subject = [t for t in terms if t not in MONEY_WORDS]
+            about = coverage(subject, texts[story]) >= NEAREST_COVERAGE
+            return Answer(q, [], nearest=source_of(articles[story]) if about else None)
         hits = [make_hit(q, c, articles[c.passage.article_id], c.dense) for c in chosen]
         found = self.store.copies_of(sorted({hit.article.id for hit in hits}))
         # Other stories that carry a quoted paragraph word for word vouch for it as copies of

@@ -96,9 +96,12 @@ def _is_figure(word: str) -> bool:
 # (starting) price", "What is the price", "What does it cost": the answer is a sum of money.
 # "How much" alone is not enough ("how much did he weigh", "how much did sales grow"), nor
 # is "raise" ("how much did the bank raise rates").
+MONEY_WORDS = frozenset(
+    "cost costs costing price prices priced pay pays paid charge charges charged fee fees fine "
+    "worth fund funds funding spend spends spent salary salaries wage wages fare fares".split()
+)
 _ASKS_MONEY = re.compile(
-    r"\bhow much\b.*?\b(?:cost|costs|costing|price|prices|priced|pay|pays|paid|charge|charges|charged"
-    r"|fee|fees|fine|worth|fund|funds|funding|spend|spends|spent|salary|salaries|wage|wages|fare|fares)\b"
+    rf"\bhow much\b.*?\b(?:{'|'.join(sorted(MONEY_WORDS))})\b"
     r"|^\W*what\s+(?:(?:is|was|will be)\s+the\s+)?(?:\w+\s+)?(?:price|cost|fee|fare)\b"
     r"|^\W*what\s+(?:does|do|did|will|would)\b.*\bcost\b",
     re.IGNORECASE,

@@ -69,6 +69,10 @@ class Hit:
 class Answer:
     question: str
     hits: list[Hit]
+    # Not answered, although a story is about what was asked: it lacks the detail asked for
+    # (most of a specific question's words, or the sum a price question wants). Named to
+    # the reader, who may find more in it than a quote could give.
+    nearest: Source | None = None
 
     @property
     def answered(self) -> bool:
@@ -300,5 +304,9 @@ def make_hit(question: str, candidate: Candidate, article: Article, score: float
         highlight=passage.text[start:end],
         highlight_start=start,
         score=round(score, 4),
-        article=Source(article.id, article.url, article.title, article.publisher, article.published),
+        article=source_of(article),
     )
+
+
+def source_of(article: Article) -> Source:
+    return Source(article.id, article.url, article.title, article.publisher, article.published)

@@ -26,7 +26,7 @@ from tests.fake_telegram import (
     visible_text,
 )
 from tests.pages import serve_pages
-from tests.samples import HARBOUR_JSONL, SAMPLE_URL
+from tests.samples import HARBOUR_JSONL, SAMPLE_URL, TOUR_JSONL
 
 ADMIN = 1
 USER = 42
@@ -141,6 +141,22 @@ async def test_unanswerable_question_says_so_honestly(bot: FakeTelegram) -> None
     assert "couldn't find an answer" in reply["text"]
     assert "1 article" in reply["text"]
     assert "send me the link" in reply["text"]
+
+
+async def test_a_price_the_story_does_not_give_is_not_found_naming_the_story(
+    bot: FakeTelegram, archive: Archive
+) -> None:
+    archive.ingest(_draft("test", TOUR_JSONL))
+    message = bot.user_message("How much do tickets cost for the Harbour Lights reunion tour?")
+    [reply] = await replies_to(bot, message)
+    assert "<blockquote" not in reply["text"]  # no quote that does not give the price
+    assert "couldn't find an answer" in reply["text"]
+    # The story it has is named and linked, so the reader can look for themselves.
+    assert "nearest story is about it but doesn't say" in reply["text"]
+    assert (
+        f'<a href="{TOUR_JSONL["url"]}">{TOUR_JSONL["title"]}</a> · Stage Weekly · 20 May 2024'
+        in reply["text"]
+    )
 
 
 async def test_markup_in_questions_and_articles_is_escaped(bot: FakeTelegram, archive: Archive) -> None:

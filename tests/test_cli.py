@@ -19,7 +19,7 @@ from retrieval.passages import split_passages
 from retrieval.sources import load_file
 from retrieval.store import STORE_FILE
 from retrieval.text import content_hash
-from tests.samples import BAD_FILES, HARBOUR_JSONL, ROOT, SAMPLE, SAMPLE_TITLE, SAMPLE_URL
+from tests.samples import BAD_FILES, HARBOUR_JSONL, ROOT, SAMPLE, SAMPLE_TITLE, SAMPLE_URL, TOUR_JSONL
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -94,6 +94,7 @@ def test_ask_json_has_the_documented_shape(ingested: Path, capsys: pytest.Captur
     answer = json.loads(out)
     assert answer["question"] == "What missile did the generals talk about?"
     assert answer["answered"] is True
+    assert answer["nearest"] is None
     assert 1 <= len(answer["passages"]) <= 2
     passage = answer["passages"][0]
     assert passage["highlight"] in passage["text"]
@@ -111,10 +112,39 @@ def test_ask_json_has_the_documented_shape(ingested: Path, capsys: pytest.Captur
 def test_unanswerable_question_is_not_found(ingested: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "--json", "What is the capital of Peru?")
     assert code == 0
-    assert json.loads(out) == {"question": "What is the capital of Peru?", "answered": False, "passages": []}
+    assert json.loads(out) == {
+        "question": "What is the capital of Peru?",
+        "answered": False,
+        "nearest": None,
+        "passages": [],
+    }
     code, out, _ = run(capsys, "ask", "What is the capital of Peru?")
     assert "Not found" in out
     assert "1 article" in out
+
+
+def test_a_price_the_story_does_not_give_is_not_found_naming_the_story(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    story = tmp_path / "tour.jsonl"
+    story.write_text(json.dumps(TOUR_JSONL) + "\n")
+    assert run(capsys, "ingest", str(story))[0] == 0
+    question = "How much do tickets cost for the Harbour Lights reunion tour?"
+    code, out, _ = run(capsys, "ask", question)
+    assert code == 0
+    assert "Not found" in out
+    assert "The nearest story is about it but does not say:" in out
+    assert f"— {TOUR_JSONL['title']} · Stage Weekly · 20 May 2024" in out
+    code, out, _ = run(capsys, "ask", "--json", question)
+    answer = json.loads(out)
+    assert answer["answered"] is False and answer["passages"] == []
+    assert answer["nearest"] == {
+        "id": 1,
+        "url": TOUR_JSONL["url"],
+        "title": TOUR_JSONL["title"],
+        "publisher": "Stage Weekly",
+        "published": "2024-05-20",
+    }
 
 
 def test_questions_from_standard_input_one_per_line(

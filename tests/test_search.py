@@ -109,7 +109,10 @@ def test_specific_question_about_something_the_article_does_not_report_is_not_fo
 def test_a_price_question_is_not_found_when_no_passage_names_a_sum(archive: Archive, question: str) -> None:
     # The tickets paragraph is close in meaning, but says when they go on sale, not the price.
     archive.ingest(_draft("test", TOUR_JSONL))
-    assert archive.search(question).hits == []
+    answer = archive.search(question)
+    assert answer.hits == []
+    # The story is about the tour, only without the price: it is named, not quoted.
+    assert answer.nearest is not None and answer.nearest.title == TOUR_JSONL["title"]
     # A later story that names the price answers with it.
     prices = {
         **TOUR_JSONL,
@@ -119,6 +122,17 @@ def test_a_price_question_is_not_found_when_no_passage_names_a_sum(archive: Arch
     }
     archive.ingest(_draft("test", prices))
     assert archive.search(question).hits[0].text == prices["text"]
+
+
+def test_a_story_is_named_as_the_one_asked_about_only_when_it_holds_the_questions_words(
+    archive: Archive,
+) -> None:
+    # The sample article mentions the missile, but not a "program" or a "budget": it is not
+    # named as the story about the program's cost.
+    answer = archive.search("How much did the Oreshnik missile program cost Russia's budget?")
+    assert answer.hits == [] and answer.nearest is None
+    answer = archive.search("What did the test of the Oreshnik missile cost?")
+    assert answer.hits == [] and answer.nearest is not None and answer.nearest.url == SAMPLE_URL
 
 
 def test_short_paraphrased_questions_are_still_answered(archive: Archive) -> None:
