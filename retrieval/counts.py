@@ -107,15 +107,19 @@ _ASKS_MONEY = re.compile(
     re.IGNORECASE,
 )
 # A sum: a currency sign or code next to a figure ("$12.9bn", "HK$88 billion", "Rs 500",
-# "EUR 20"), a figure followed by a currency ("49,900 dollars", "3 million euros"), or
-# "free", which answers a price question too.
+# "EUR 20"), a figure followed by a currency ("49,900 dollars", "3 million euros", "half a
+# million dollars"), or "free", which answers a price question too.
 _CURRENCY = (
     r"dollars?|euros?|pounds?|sterling|yen|yuan|renminbi|rupees?|roubles?|rubles?|francs?|cents?"
-    r"|pence|naira|rand|pesos?|reais|lira|kroner?|kronor|krona|usd|eur|gbp|jpy|cny|inr|rub|chf"
+    r"|pence|naira|rand|pesos?|reais|lira|lire|kroner?|kronor|krona|zlotys?|forints?|baht|ringgit"
+    r"|dirhams?|riyals?|shekels?|hryvnias?|lei|rupiah|shillings?|cedis?|kwacha|birr|taka"
+    r"|usd|eur|gbp|jpy|cny|inr|rub|chf"
 )
+# "$12.9bn", "3 million euros", and in words: "half a million dollars", "thousands of pounds".
+_AMOUNT = r"(?:\d[\d,.]*|(?:" + "|".join(sorted(NUMBER_WORDS)) + r"|a|one)\b)"
 _STATES_MONEY = re.compile(
     r"(?:[$€£¥₹₽₩₦]|\b(?:rs|inr|usd|eur|gbp|chf|sek|nok|dkk)\.?)\s?\d"
-    rf"|\d[\d,.]*\s?(?:k|m|mn|bn|million|billion|trillion)?\s?(?:{_CURRENCY})\b"
+    rf"|{_AMOUNT}\s?(?:k|m|mn|bn|million|billion|trillion|thousand|hundred)?\s?(?:of\s)?(?:{_CURRENCY})\b"
     r"|\bfree\b",
     re.IGNORECASE,
 )

@@ -88,6 +88,8 @@ def test_asks_for_money(question: str, asks: bool) -> None:
         ("The minimum raise of HK$88 billion makes it the year's biggest listing.", True),
         ("A session costs Rs 299 for 15 minutes.", True),
         ("The fine was 3 million euros.", True),
+        ("The repairs cost half a million dollars.", True),
+        ("Fans paid thousands of pounds for the seats.", True),
         ("Entry is free for children.", True),
         ("Tickets go on sale on Friday, Dec. 6 at 10am.", False),
         ("The 2020 tour takes in 30 cities.", False),
