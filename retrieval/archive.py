@@ -27,6 +27,7 @@ from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file
 from retrieval.passages import split_passages
 from retrieval.search import (
     DEFAULT_REREAD,
+    LATEST_POOL,
     MAX_QUESTION_CHARS,
     MIN_ARTICLE_COVERAGE,
     REREAD_WEIGHT,
@@ -35,12 +36,14 @@ from retrieval.search import (
     Answer,
     Candidate,
     Hit,
+    asks_for_latest,
     choose,
     close_call,
     coverage,
     holds_words,
     keyword_terms,
     make_hit,
+    newest_first,
     normalize_question,
     reread_score,
     source_of,
@@ -467,11 +470,14 @@ class Archive:
             )
         # `choose` is greedy, so the shortlist's first k are what would be quoted without
         # re-reading, and "More" (a larger k) re-reads the same passages in the same order.
-        shortlist = choose(candidates, max(k, self.reread), self.min_relevance)
+        latest = asks_for_latest(q)
+        shortlist = choose(candidates, max(k, self.reread, LATEST_POOL if latest else 0), self.min_relevance)
         articles = self.store.articles_by_id(sorted({c.passage.article_id for c in shortlist}))
         shortlist = [c for c in shortlist if c.passage.article_id in articles]  # one removed meanwhile
-        close = close_call(shortlist, self.reread)
-        if close > 1:
+        if latest:
+            # What is new is the question, not which paragraph states a detail: no re-reading.
+            shortlist = newest_first(shortlist, {a: article.published for a, article in articles.items()})
+        elif (close := close_call(shortlist, self.reread)) > 1:
             shortlist = self._reread(asked.tokens, shortlist, articles, close)
         chosen = shortlist[:k]
         # Only the quoted articles are read, and each text once: for the coverage rule and

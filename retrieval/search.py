@@ -5,7 +5,8 @@ Pure functions over candidates; `archive.Archive.search` gathers the candidates.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ STOPWORDS = frozenset(
     up very was we were what when where which while who whom whose why will with would you
     your yours yourself yourselves s t don according said says tell told know get got give
     given make made many much one ones another news article report reported happen happened
+    latest newest recent recently lately currently anything updates
     """.split()
 )
 
@@ -147,6 +149,38 @@ def close_call(shortlist: Sequence[Candidate], depth: int) -> int:
             break
         run += 1
     return run
+
+
+# A question about what is new: "What's the latest on the dam protests?", "Any updates on
+# the strike?", "Is he still in custody?". Its answer is in the newest reports, while the
+# meaning of an older one's paragraph may match the question as well or better.
+_ASKS_LATEST = re.compile(
+    r"\b(?:latest|newest|most\s+recent|recent(?:ly)?|lately|updates|so\s+far|currently|right\s+now"
+    r"|at\s+the\s+moment|these\s+days|now|still|any\s+news|what'?s\s+new)\b",
+    re.IGNORECASE,
+)
+# For such a question, passages within this much relevance of the best one are ordered
+# newest article first; those further behind stay behind, however new.
+LATEST_MARGIN = 0.1
+# The passages ordered that way, whatever the number asked for, so that asking for more
+# (the bot's "More" reaches 12) keeps the first ones in place.
+LATEST_POOL = 12
+
+
+def asks_for_latest(question: str) -> bool:
+    return _ASKS_LATEST.search(question) is not None
+
+
+def newest_first(shortlist: Sequence[Candidate], published: Mapping[int, str | None]) -> list[Candidate]:
+    """The shortlist with the passages about as relevant as its best one ordered by their
+    article's publication date, newest first (undated last), relevance breaking ties."""
+    if not shortlist:
+        return []
+    best = max(c.relevance for c in shortlist)
+    close = [c for c in shortlist if best - c.relevance <= LATEST_MARGIN]
+    behind = [c for c in shortlist if best - c.relevance > LATEST_MARGIN]
+    close.sort(key=lambda c: published.get(c.passage.article_id) or "", reverse=True)  # stable
+    return close + behind
 
 
 def reread_score(question_tokens: np.ndarray, passage_tokens: np.ndarray) -> float:

@@ -258,6 +258,29 @@ def test_a_how_many_question_quotes_the_updated_count_of_a_developing_story(arch
     assert any(hit.text.startswith("Three people have died") for hit in hits[1:])
 
 
+@pytest.mark.parametrize(
+    "question", ["What is the latest on the Rio Claro dam protests?", "Any updates on the dam protests?"]
+)
+def test_a_question_about_what_is_new_quotes_the_newest_report_first(archive: Archive, question: str) -> None:
+    archive.ingest(_draft("test", PROTEST_FIRST_JSONL))
+    archive.ingest(_draft("test", PROTEST_LATER_JSONL))
+    hits = archive.search(question).hits
+    # The first report's background paragraph matches the question's meaning as well, but
+    # the newer report is what the question asks for; the older one still follows.
+    assert hits[0].article.published == "2024-03-06"
+    assert hits[-1].article.published == "2024-03-04"
+    # Asking for more keeps the first passages where they were.
+    assert [h.passage_id for h in archive.search(question, k=5).hits][: len(hits)] == [
+        h.passage_id for h in hits
+    ]
+
+
+def test_asking_for_the_latest_news_about_a_name_finds_it(archive: Archive) -> None:
+    # "latest" and "news" are no words of the story's: the name is the search.
+    hits = archive.search("What is the latest news about Gerasimov?").hits
+    assert hits and "Gerasimov" in hits[0].text
+
+
 def test_more_passages_continue_the_answer_without_repeating_it(archive: Archive) -> None:
     archive.ingest(_draft("test", HARBOUR_JSONL))
     archive.ingest(_draft("test", MARATHON_JSONL))
