@@ -72,8 +72,8 @@ class Answer:
     question: str
     hits: list[Hit]
     # Not answered, although a story is about what was asked: it lacks the detail asked for
-    # (most of a specific question's words, or the sum a price question wants). Named to
-    # the reader, who may find more in it than a quote could give.
+    # (the sum a price question wants). Named to the reader, who may find more in it than
+    # a quote could give.
     nearest: Source | None = None
 
     @property
