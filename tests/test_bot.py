@@ -413,6 +413,7 @@ async def test_start_explains_and_counts(bot: FakeTelegram) -> None:
     message = bot.user_message("/start")
     [reply] = await replies_to(bot, message)
     assert "send me its link" in reply["text"]
+    assert "<i>the latest on</i> a story" in reply["text"]
     assert "I have read 1 article; the newest is from 5 December 2024." in reply["text"]
 
 
