@@ -37,6 +37,7 @@ from retrieval.search import (
     Candidate,
     Hit,
     asks_for_latest,
+    asks_for_the_news,
     choose,
     close_call,
     coverage,
@@ -440,6 +441,8 @@ class Archive:
         k = self.top_k if k is None else k
         index = self._ready_index()
         terms = keyword_terms(q)
+        if asks_for_the_news(q, terms):
+            return self._newest_stories(q, k, index)
         # The keyword search needs no vector: SQLite runs it while the model embeds the
         # question (both release the GIL), which hides most of its cost.
         keyword_future = self._keyword_pool.submit(self.store.keyword_search, terms, KEYWORD_CANDIDATES)
@@ -508,6 +511,22 @@ class Archive:
             for hit, c in zip(hits, chosen, strict=True)
         ]
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
+
+    def _newest_stories(self, q: str, k: int, index: PassageIndex) -> Answer:
+        """"What's the latest?" names no story: the k newest stories, each by its opening
+        passage (which news writes to say what happened)."""
+        articles = {a.id: a for a in self.store.articles(limit=k)}
+        openings = self.store.opening_passages(list(articles))
+        cosine = index.cosines(self._asked(q).vector, [p.id for p in openings.values()])
+        found = self.store.copies_of(list(articles))
+        hits = []
+        for article in articles.values():
+            passage = openings.get(article.id)
+            if passage is not None:
+                similarity = cosine.get(passage.id, 0.0)
+                hit = make_hit(q, Candidate(passage, similarity, 0.0, False), article, similarity)
+                hits.append(with_copies(hit, found.get(article.id, [])))
+        return Answer(q, hits)
 
     def _reread(
         self, asked: np.ndarray, shortlist: list[Candidate], articles: dict[int, Article], depth: int

@@ -167,8 +167,19 @@ LATEST_MARGIN = 0.1
 LATEST_POOL = 12
 
 
+# Words of a question for the news in general rather than about a story: "What's new
+# today?", "Any headlines?".
+_GENERAL_NEWS = frozenset({"new", "today", "headlines", "headline", "stories", "story"})
+
+
 def asks_for_latest(question: str) -> bool:
     return _ASKS_LATEST.search(question) is not None
+
+
+def asks_for_the_news(question: str, terms: Sequence[str]) -> bool:
+    """Whether the question asks what is new without naming a subject ("What's the latest?",
+    "Any updates today?"); `terms` are its keywords."""
+    return asks_for_latest(question) and all(t in _GENERAL_NEWS for t in terms)
 
 
 def newest_first(shortlist: Sequence[Candidate], published: Mapping[int, str | None]) -> list[Candidate]:

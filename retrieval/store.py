@@ -577,6 +577,18 @@ class Store:
     def article_ids(self) -> list[int]:
         return [row[0] for row in self._db().execute("SELECT id FROM articles ORDER BY id")]
 
+    def opening_passages(self, article_ids: Sequence[int]) -> dict[int, Passage]:
+        """Each listed article's first passage, by article id."""
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        rows = self._db().execute(
+            f"SELECT id, article_id, position, start, end, text FROM passages "
+            f"WHERE article_id IN ({marks}) AND position = 0",
+            list(article_ids),
+        )
+        return {row[1]: Passage(*row) for row in rows}
+
     def passage_spans(self, article_id: int) -> list[Span]:
         """Where an article's stored passages lie in its text, in order."""
         rows = self._db().execute(

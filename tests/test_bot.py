@@ -159,6 +159,19 @@ async def test_a_price_the_story_does_not_give_is_not_found_naming_the_story(
     )
 
 
+async def test_whats_new_gets_the_newest_stories(bot: FakeTelegram, archive: Archive) -> None:
+    archive.ingest(_draft("test", HARBOUR_JSONL))
+    message = bot.user_message("What's the latest news?")
+    [reply] = await replies_to(bot, message)
+    # The sample article (December 2024) first, then the harbour story (March 2024), each
+    # quoted by its opening paragraph with its source.
+    text = visible_text(reply["text"])
+    assert text.index("The Russian and U.S. army chiefs held a rare phone call") < text.index(
+        "The harbour master closed the port on Saturday"
+    )
+    assert "Coastal Herald" in text
+
+
 async def test_markup_in_questions_and_articles_is_escaped(bot: FakeTelegram, archive: Archive) -> None:
     archive.ingest(
         _draft(

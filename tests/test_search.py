@@ -275,6 +275,22 @@ def test_a_question_about_what_is_new_quotes_the_newest_report_first(archive: Ar
     ]
 
 
+@pytest.mark.parametrize("question", ["What's the latest?", "Any news today?", "What's new?"])
+def test_asking_what_is_new_without_a_subject_gives_the_newest_stories(
+    archive: Archive, question: str
+) -> None:
+    for story in (HARBOUR_JSONL, PROTEST_FIRST_JSONL, PROTEST_LATER_JSONL):
+        archive.ingest(_draft("test", story))
+    hits = archive.search(question).hits
+    # Each story by its opening paragraph, newest first: the sample (December 2024), then
+    # the protests of 6 and 4 March; the harbour story (2 March) only when more are asked.
+    assert [hit.article.published for hit in hits] == ["2024-12-05", "2024-03-06", "2024-03-04"]
+    assert hits[1].text == PROTEST_LATER_JSONL["text"].split("\n\n")[0]
+    more = archive.search(question, k=5).hits
+    assert [hit.passage_id for hit in more[:3]] == [hit.passage_id for hit in hits]
+    assert [hit.article.title for hit in more[3:]] == [HARBOUR_JSONL["title"]]
+
+
 def test_asking_for_the_latest_news_about_a_name_finds_it(archive: Archive) -> None:
     # "latest" and "news" are no words of the story's: the name is the search.
     hits = archive.search("What is the latest news about Gerasimov?").hits
