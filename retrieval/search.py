@@ -19,7 +19,9 @@ from retrieval.text import split_sentences, stem, words
 MAX_QUESTION_CHARS = 1000
 
 # Function words and question words: they match nearly every passage, so as keywords they
-# only add noise to BM25 (and to the choice of the sentence to highlight).
+# only add noise to BM25 (and to the choice of the sentence to highlight). So do words that
+# ask for news rather than name it ("latest", "updates") and days relative to now: a story's
+# "yesterday" is relative to its own date, not the reader's.
 STOPWORDS = frozenset(
     """
     a about above after again against all also am an and any are as at be because been
@@ -31,7 +33,8 @@ STOPWORDS = frozenset(
     up very was we were what when where which while who whom whose why will with would you
     your yours yourself yourselves s t don according said says tell told know get got give
     given make made many much one ones another news article report reported happen happened
-    latest newest recent recently lately currently anything updates
+    latest newest recent recently lately currently anything updates today yesterday tonight
+    tomorrow
     """.split()
 )
 
@@ -167,9 +170,9 @@ LATEST_MARGIN = 0.1
 LATEST_POOL = 12
 
 
-# Words of a question for the news in general rather than about a story: "What's new
-# today?", "Any headlines?".
-_GENERAL_NEWS = frozenset({"new", "today", "headlines", "headline", "stories", "story"})
+# Words of a question for the news in general rather than about a story: "What's new?",
+# "Any headlines?".
+_GENERAL_NEWS = frozenset({"new", "headlines", "headline", "stories", "story"})
 
 
 def asks_for_latest(question: str) -> bool:

@@ -291,9 +291,10 @@ def test_asking_what_is_new_without_a_subject_gives_the_newest_stories(
     assert [hit.article.title for hit in more[3:]] == [HARBOUR_JSONL["title"]]
 
 
-def test_asking_for_the_latest_news_about_a_name_finds_it(archive: Archive) -> None:
-    # "latest" and "news" are no words of the story's: the name is the search.
-    hits = archive.search("What is the latest news about Gerasimov?").hits
+@pytest.mark.parametrize("question", ["What is the latest news about Gerasimov?", "Gerasimov yesterday?"])
+def test_asking_for_the_latest_news_about_a_name_finds_it(archive: Archive, question: str) -> None:
+    # "latest", "news" and "yesterday" are no words of the story's: the name is the search.
+    hits = archive.search(question).hits
     assert hits and "Gerasimov" in hits[0].text
 
 
