@@ -26,7 +26,7 @@ from tests.fake_telegram import (
     visible_text,
 )
 from tests.pages import serve_pages
-from tests.samples import HARBOUR_JSONL, SAMPLE_URL, TOUR_JSONL
+from tests.samples import HARBOUR_JSONL, PROTEST_FIRST_JSONL, PROTEST_LATER_JSONL, SAMPLE_URL, TOUR_JSONL
 
 ADMIN = 1
 USER = 42
@@ -227,6 +227,23 @@ async def test_a_reply_to_an_answer_carries_on_from_it(bot: FakeTelegram) -> Non
     [reply] = await replies_to(bot, follow)
     # "Where?" alone is nothing; after the first question it is about the drills.
     assert "eastern Mediterranean" in reply["text"]
+
+
+async def test_any_updates_in_reply_to_an_answer_quotes_the_newest_report_first(
+    bot: FakeTelegram, archive: Archive
+) -> None:
+    archive.ingest(_draft("test", PROTEST_FIRST_JSONL))
+    archive.ingest(_draft("test", PROTEST_LATER_JSONL))
+    first = bot.user_message("Why are villagers protesting against the Rio Claro dam?")
+    [answer] = await replies_to(bot, first)
+    assert visible_text(answer["text"]).index("Wire") < visible_text(answer["text"]).index("Daily")
+    await asyncio.sleep(0.5)
+    answer_id = max(bot.messages)[1]
+    follow = bot.user_message("Any updates?", reply_to={**bot.messages[(USER, answer_id)]})
+    [reply] = await replies_to(bot, follow)
+    # The same story, the later report first.
+    text = visible_text(reply["text"])
+    assert "Rio Claro" in text and text.index("Daily") < text.index("Wire")
 
 
 async def test_asking_too_fast_gets_one_slow_down(
