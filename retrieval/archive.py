@@ -28,6 +28,7 @@ from retrieval.passages import split_passages
 from retrieval.search import (
     DEFAULT_REREAD,
     LATEST_POOL,
+    MAX_NAME_SEARCH_TERMS,
     MAX_QUESTION_CHARS,
     MIN_ARTICLE_COVERAGE,
     REREAD_WEIGHT,
@@ -41,6 +42,7 @@ from retrieval.search import (
     choose,
     close_call,
     coverage,
+    covers,
     holds_words,
     keyword_terms,
     make_hit,
@@ -471,6 +473,7 @@ class Archive:
                     counts=counted is not None and states_count(counted, passages[pid].text),
                 )
             )
+        candidates = _naming_first(terms, candidates)
         # `choose` is greedy, so the shortlist's first k are what would be quoted without
         # re-reading, and "More" (a larger k) re-reads the same passages in the same order.
         latest = asks_for_latest(q)
@@ -595,6 +598,18 @@ class Archive:
                     "published": copy.published,
                     "text": text,
                 }
+
+
+def _naming_first(terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
+    """A short question names what it is about ("Who is Anthony Lynn?"): when some passages
+    hold all of its words, those that hold none of them (nor have them in their title, as
+    the keyword search would) are about something else, however close their meaning ("Queen
+    Elizabeth II's third child")."""
+    if not terms or len(terms) > MAX_NAME_SEARCH_TERMS:
+        return candidates
+    if not any(covers(terms, c.passage.text) for c in candidates):
+        return candidates
+    return [c for c in candidates if c.keyword > 0 or coverage(terms, c.passage.text) > 0]
 
 
 def _covered(terms: list[str], chosen: list[Candidate], texts: dict[int, str]) -> bool:

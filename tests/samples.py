@@ -104,6 +104,19 @@ PROTEST_LATER_JSONL = {
     ),
 }
 
+# A profile whose paragraphs read like the answer to any "who is" question about a runner.
+PROFILE_JSONL = {
+    "url": "https://courier.example.com/sport/profile-race-director",
+    "title": "Profile: Ines Duarte, Portugal's first female race director",
+    "publisher": "City Courier",
+    "published": "2024-04-20",
+    "text": (
+        "Ines Duarte has run the Lisbon half marathon since 2009 and now oversees eleven races a "
+        "year.\n\n"
+        "A former champion runner, she has organised road races across Portugal for two decades."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

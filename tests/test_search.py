@@ -19,6 +19,7 @@ from tests.samples import (
     FLOOD_JSONL,
     HARBOUR_JSONL,
     MARATHON_JSONL,
+    PROFILE_JSONL,
     PROTEST_FIRST_JSONL,
     PROTEST_LATER_JSONL,
     SAMPLE_TITLE,
@@ -289,6 +290,17 @@ def test_asking_what_is_new_without_a_subject_gives_the_newest_stories(
     more = archive.search(question, k=5).hits
     assert [hit.passage_id for hit in more[:3]] == [hit.passage_id for hit in hits]
     assert [hit.article.title for hit in more[3:]] == [HARBOUR_JSONL["title"]]
+
+
+def test_a_question_naming_someone_quotes_what_names_them_before_what_only_sounds_like_it(
+    archive: Archive,
+) -> None:
+    archive.ingest(_draft("test", MARATHON_JSONL))
+    archive.ingest(_draft("test", PROFILE_JSONL))
+    hits = archive.search("Who is Maria Costa?").hits
+    # "A former champion runner, she has organised road races…" is a close answer to any
+    # "who is" question about a runner, but it is about someone else.
+    assert hits and all("Maria Costa" in hit.text for hit in hits)
 
 
 @pytest.mark.parametrize("question", ["What is the latest news about Gerasimov?", "Gerasimov yesterday?"])
