@@ -42,7 +42,6 @@ from retrieval.search import (
     choose,
     close_call,
     coverage,
-    covers,
     holds_words,
     keyword_terms,
     make_hit,
@@ -601,13 +600,11 @@ class Archive:
 
 
 def _naming_first(terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
-    """A short question names what it is about ("Who is Anthony Lynn?"): when some passages
-    hold all of its words, those that hold none of them (nor have them in their title, as
-    the keyword search would) are about something else, however close their meaning ("Queen
-    Elizabeth II's third child")."""
+    """A short question names what it is about ("Who is Anthony Lynn?", "Bitcoin price?"):
+    passages that hold none of its words (nor have them in their title, as the keyword
+    search would) are about something else, however close their meaning ("Queen Elizabeth
+    II's third child", "Alibaba is set to raise up to $12.9bn")."""
     if not terms or len(terms) > MAX_NAME_SEARCH_TERMS:
-        return candidates
-    if not any(covers(terms, c.passage.text) for c in candidates):
         return candidates
     return [c for c in candidates if c.keyword > 0 or coverage(terms, c.passage.text) > 0]
 
