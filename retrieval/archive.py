@@ -27,6 +27,7 @@ from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file
 from retrieval.passages import split_passages
 from retrieval.search import (
     DEFAULT_REREAD,
+    HELD_MIN_COSINE,
     LATEST_POOL,
     MAX_NAME_SEARCH_TERMS,
     MAX_QUESTION_CHARS,
@@ -42,6 +43,7 @@ from retrieval.search import (
     choose,
     close_call,
     coverage,
+    covers,
     holds_words,
     keyword_terms,
     make_hit,
@@ -472,7 +474,8 @@ class Archive:
                     counts=counted is not None and states_count(counted, passages[pid].text),
                 )
             )
-        candidates = _naming_first(terms, candidates)
+        if terms and len(terms) <= MAX_NAME_SEARCH_TERMS:
+            candidates = _naming_first(terms, self._held_in_context(terms, candidates))
         # `choose` is greedy, so the shortlist's first k are what would be quoted without
         # re-reading, and "More" (a larger k) re-reads the same passages in the same order.
         latest = asks_for_latest(q)
@@ -514,8 +517,31 @@ class Archive:
         ]
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
 
+    def _held_in_context(self, terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
+        """A paragraph often leaves its subject to the title or the paragraph before it:
+        "Aaron Ramsey scored twice for Ryan Giggs' team" after "Wales beat Hungary 2-0". For
+        a name search, a passage below the floor that holds some of its words, and all of
+        them with its title and the passage before, holds them too (at a cosine of at least
+        HELD_MIN_COSINE, as for specific questions)."""
+        unsure = [
+            c
+            for c in candidates
+            if not c.holds_words
+            and HELD_MIN_COSINE <= c.dense < self.min_relevance
+            and coverage(terms, c.passage.text) > 0
+        ]
+        if not unsure:
+            return candidates
+        context = self.store.passage_context([c.passage.id for c in unsure])
+        held = {
+            c.passage.id
+            for c in unsure
+            if covers(terms, f"{context.get(c.passage.id, '')}\n{c.passage.text}")
+        }
+        return [replace(c, holds_words=True) if c.passage.id in held else c for c in candidates]
+
     def _newest_stories(self, q: str, k: int, index: PassageIndex) -> Answer:
-        """"What's the latest?" names no story: the k newest stories, each by its opening
+        """ "What's the latest?" names no story: the k newest stories, each by its opening
         passage (which news writes to say what happened)."""
         articles = {a.id: a for a in self.store.articles(limit=k)}
         openings = self.store.opening_passages(list(articles))
@@ -600,12 +626,9 @@ class Archive:
 
 
 def _naming_first(terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
-    """A short question names what it is about ("Who is Anthony Lynn?", "Bitcoin price?"):
-    passages that hold none of its words (nor have them in their title, as the keyword
-    search would) are about something else, however close their meaning ("Queen Elizabeth
-    II's third child", "Alibaba is set to raise up to $12.9bn")."""
-    if not terms or len(terms) > MAX_NAME_SEARCH_TERMS:
-        return candidates
+    """A short question names what it is about ("Who is Anthony Lynn?"): passages that hold
+    none of its words (nor have them in their title, as the keyword search would) are about
+    something else, however close their meaning ("Queen Elizabeth II's third child")."""
     return [c for c in candidates if c.keyword > 0 or coverage(terms, c.passage.text) > 0]
 
 

@@ -585,6 +585,20 @@ class Store:
     def article_ids(self) -> list[int]:
         return [row[0] for row in self._db().execute("SELECT id FROM articles ORDER BY id")]
 
+    def passage_context(self, ids: Sequence[int]) -> dict[int, str]:
+        """What a reader has in front of each listed passage: its article's title and the
+        passage before it (none for an article's first)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._db().execute(
+            f"SELECT p.id, a.title, before.text FROM passages p JOIN articles a ON a.id = p.article_id "
+            f"LEFT JOIN passages before ON before.article_id = p.article_id AND before.position = p.position - 1 "
+            f"WHERE p.id IN ({marks})",
+            list(ids),
+        )
+        return {pid: f"{title}\n{before or ''}" for pid, title, before in rows}
+
     def opening_passages(self, article_ids: Sequence[int]) -> dict[int, Passage]:
         """Each listed article's first passage, by article id."""
         if not article_ids:

@@ -117,6 +117,21 @@ PROFILE_JSONL = {
     ),
 }
 
+# A paragraph that names its subject only in the one before it.
+QUALIFYING_JSONL = {
+    "url": "https://sport.example.com/euro-qualifying",
+    "title": "Euro 2020 qualifying: every team that has clinched a place",
+    "publisher": "Sport Desk",
+    "published": "2019-11-20",
+    "text": (
+        "Wales beat Hungary 2-0 in Cardiff on Tuesday to take the last automatic qualifying place "
+        "in Group E.\n\n"
+        "Aaron Ramsey scored twice for Ryan Giggs' team, which returns to a tournament where it "
+        "reached the semi-finals four years ago.\n\n"
+        "Denmark drew 1-1 in Ireland to win Group D, while Switzerland beat Gibraltar 6-0."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

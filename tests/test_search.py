@@ -22,6 +22,7 @@ from tests.samples import (
     PROFILE_JSONL,
     PROTEST_FIRST_JSONL,
     PROTEST_LATER_JSONL,
+    QUALIFYING_JSONL,
     SAMPLE_TITLE,
     SAMPLE_URL,
     TOUR_JSONL,
@@ -301,6 +302,16 @@ def test_a_question_naming_someone_quotes_what_names_them_before_what_only_sound
     # "A former champion runner, she has organised road races…" is a close answer to any
     # "who is" question about a runner, but it is about someone else.
     assert hits and all("Maria Costa" in hit.text for hit in hits)
+
+
+def test_a_short_question_finds_a_paragraph_that_leaves_its_subject_to_the_one_before(
+    archive: Archive,
+) -> None:
+    archive.ingest(_draft("test", QUALIFYING_JSONL))
+    # "Wales" is in the paragraph before, and the answer's cosine is under the floor.
+    hits = archive.search("Who scored for Wales?").hits
+    assert hits and hits[0].text.startswith("Aaron Ramsey scored twice")
+    assert hits[0].score < archive.min_relevance
 
 
 @pytest.mark.parametrize("question", ["What is the latest news about Gerasimov?", "Gerasimov yesterday?"])
