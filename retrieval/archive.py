@@ -459,6 +459,7 @@ class Archive:
         ids = list(dict.fromkeys([*cosine, *keyword]))
         passages = self.store.passages(ids)  # passages removed since the index saw them drop out
         counted = counted_words(q)
+        money = asks_for_money(q)
         candidates = []
         for pid in ids:
             if pid not in passages:
@@ -471,7 +472,10 @@ class Archive:
                     dense=similarity,
                     keyword=keyword.get(pid, 0.0) / best_keyword,
                     holds_words=held,  # only matters below the floor, so only worked out there
-                    counts=counted is not None and states_count(counted, passages[pid].text),
+                    # A price question's figure is a sum: "tickets cost $45", not "Dec. 6".
+                    counts=states_money(passages[pid].text)
+                    if money
+                    else counted is not None and states_count(counted, passages[pid].text),
                 )
             )
         if terms and len(terms) <= MAX_NAME_SEARCH_TERMS:
@@ -496,7 +500,7 @@ class Archive:
             return Answer(q, [])
         # "How much do tickets cost?" is not answered by "tickets go on sale on Friday",
         # however close its meaning: a price question needs a passage that names a sum.
-        if chosen and asks_for_money(q) and not any(states_money(c.passage.text) for c in chosen):
+        if chosen and money and not any(c.counts for c in chosen):
             # The story may well be the one asked about, only without the price: the reader
             # is told which, when it holds nearly all of the question's other words.
             story = chosen[0].passage.article_id

@@ -126,6 +126,19 @@ def test_a_price_question_is_not_found_when_no_passage_names_a_sum(archive: Arch
     assert archive.search(question).hits[0].text == prices["text"]
 
 
+def test_a_price_question_quotes_the_passage_that_names_a_sum_first(archive: Archive) -> None:
+    story = {
+        **TOUR_JSONL,
+        "text": TOUR_JSONL["text"].replace("on Friday at 10am", "on Friday, June 7, at 10am")
+        + "\n\nSeats for the two London nights start at £45, the promoter said.",
+    }
+    archive.ingest(_draft("test", story))
+    # The tickets paragraph is closer in meaning and gives a figure too (a date); the price
+    # is in the seats paragraph. Asked for one passage, newsbot quotes the price.
+    [hit] = archive.search("How much do tickets cost for the Harbour Lights reunion tour?", k=1).hits
+    assert hit.text.startswith("Seats for the two London nights start at £45")
+
+
 def test_a_story_is_named_as_the_one_asked_about_only_when_it_holds_the_questions_words(
     archive: Archive,
 ) -> None:
