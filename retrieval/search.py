@@ -155,11 +155,13 @@ def close_call(shortlist: Sequence[Candidate], depth: int) -> int:
 
 
 # A question about what is new: "What's the latest on the dam protests?", "Any updates on
-# the strike?", "Is he still in custody?". Its answer is in the newest reports, while the
-# meaning of an older one's paragraph may match the question as well or better.
+# the strike?", "Who currently leads the race?". Its answer is in the newest reports, while
+# the meaning of an older one's paragraph may match the question as well or better. Not
+# "now" or "still": too common in questions about one report ("What charges does he still
+# face?") to give up re-reading for.
 _ASKS_LATEST = re.compile(
     r"\b(?:latest|newest|most\s+recent|recent(?:ly)?|lately|updates|so\s+far|currently|right\s+now"
-    r"|at\s+the\s+moment|these\s+days|now|still|any\s+news|what'?s\s+new)\b",
+    r"|at\s+the\s+moment|these\s+days|any\s+news|what'?s\s+new)\b",
     re.IGNORECASE,
 )
 # For such a question, passages within this much relevance of the best one are ordered
