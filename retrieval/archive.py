@@ -479,7 +479,7 @@ class Archive:
                 )
             )
         if terms and len(terms) <= MAX_NAME_SEARCH_TERMS:
-            candidates = _naming_first(terms, self._held_in_context(terms, candidates))
+            candidates = _sharing_its_words(terms, self._held_in_context(terms, candidates))
         # `choose` is greedy, so the shortlist's first k are what would be quoted without
         # re-reading, and "More" (a larger k) re-reads the same passages in the same order.
         latest = asks_for_latest(q)
@@ -545,8 +545,9 @@ class Archive:
         return [replace(c, holds_words=True) if c.passage.id in held else c for c in candidates]
 
     def _newest_stories(self, q: str, k: int, index: PassageIndex) -> Answer:
-        """ "What's the latest?" names no story: the k newest stories, each by its opening
-        passage (which news writes to say what happened)."""
+        """The answer to a question for news that names no story ("What's the latest?"): the
+        k newest stories, each by its opening passage (which news writes to say what
+        happened)."""
         articles = {a.id: a for a in self.store.articles(limit=k)}
         openings = self.store.opening_passages(list(articles))
         cosine = index.cosines(self._asked(q).vector, [p.id for p in openings.values()])
@@ -629,7 +630,7 @@ class Archive:
                 }
 
 
-def _naming_first(terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
+def _sharing_its_words(terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
     """A short question names what it is about ("Who is Anthony Lynn?"): passages that hold
     none of its words (nor have them in their title, as the keyword search would) are about
     something else, however close their meaning ("Queen Elizabeth II's third child")."""

@@ -91,7 +91,9 @@ class Candidate:
     keyword: float  # BM25 relative to the best keyword match for this question (0..1)
     holds_words: bool  # holds the question's words well enough to answer it (`holds_words`)
     reread: float = 0.0  # word-by-word match with the question (`reread_score`), once re-read
-    counts: bool = False  # gives the figure a "how many" question asks for (`counts.states_count`)
+    # gives the figure a "how many" question asks for (`counts.states_count`), or the sum a
+    # price question does (`counts.states_money`)
+    counts: bool = False
     echoes: tuple[int, ...] = ()  # other articles found carrying this paragraph word for word
 
     @property
