@@ -488,7 +488,8 @@ class Archive:
         shortlist = [c for c in shortlist if c.passage.article_id in articles]  # one removed meanwhile
         if latest:
             # What is new is the question, not which paragraph states a detail: no re-reading.
-            shortlist = newest_first(shortlist, {a: article.published for a, article in articles.items()})
+            dated = {a: article.published or article.ingested[:10] for a, article in articles.items()}
+            shortlist = newest_first(shortlist, dated)
         elif (close := close_call(shortlist, self.reread)) > 1:
             shortlist = self._reread(asked.tokens, shortlist, articles, close)
         chosen = shortlist[:k]

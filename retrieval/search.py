@@ -189,15 +189,15 @@ def asks_for_the_news(question: str, terms: Sequence[str]) -> bool:
     return asks_for_latest(question) and all(t in _GENERAL_NEWS for t in terms)
 
 
-def newest_first(shortlist: Sequence[Candidate], published: Mapping[int, str | None]) -> list[Candidate]:
+def newest_first(shortlist: Sequence[Candidate], dates: Mapping[int, str]) -> list[Candidate]:
     """The shortlist with the passages about as relevant as its best one ordered by their
-    article's publication date, newest first (undated last), relevance breaking ties."""
+    article's date (ISO, by article id), newest first, relevance breaking ties."""
     if not shortlist:
         return []
     best = max(c.relevance for c in shortlist)
     close = [c for c in shortlist if best - c.relevance <= LATEST_MARGIN]
     behind = [c for c in shortlist if best - c.relevance > LATEST_MARGIN]
-    close.sort(key=lambda c: published.get(c.passage.article_id) or "", reverse=True)  # stable
+    close.sort(key=lambda c: dates.get(c.passage.article_id, ""), reverse=True)  # stable
     return close + behind
 
 
