@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 COMMANDS = [
     BotCommand("help", "what I do and how to ask"),
     BotCommand("ask", "ask a question (in groups)"),
+    BotCommand("latest", "the newest stories, or the latest on a topic"),
 ]
 
 
@@ -63,6 +64,7 @@ def build_application(settings: Settings, archive: Archive) -> Application[Any, 
         [
             CommandHandler(["start", "help"], handlers.help_command),
             CommandHandler("ask", handlers.ask_command),
+            CommandHandler("latest", handlers.latest_command),
             CommandHandler("stats", admin.stats),
             CommandHandler("sources", admin.sources),
             CommandHandler("remove", admin.remove),

@@ -153,6 +153,17 @@ async def ask_command(update: Update, context: BotContext) -> None:
     await answer_question(message, question, context)
 
 
+async def latest_command(update: Update, context: BotContext) -> None:
+    """/latest: the newest stories; /latest TOPIC: the newest reports on it."""
+    message = update.effective_message
+    if message is None:
+        return
+    topic = " ".join(context.args or []).strip()
+    await answer_question(
+        message, f"What's the latest on {topic}?" if topic else "What's the latest?", context
+    )
+
+
 async def _links_or_question(message: Message, text: str, context: BotContext) -> None:
     links = find_links(text)
     if links:

@@ -147,7 +147,7 @@ def help_html(greeting: Greeting) -> str:
         "<b>I answer questions about the news</b> with the passages that answer them, quoted word "
         "for word, each with its source.\n\n"
         "<b>Ask</b> anything in plain words, e.g. <i>Who asked for the call between the army chiefs?</i> "
-        "Ask for <i>the latest on</i> a story to get the newest reports first.\n"
+        "Ask for <i>the latest on</i> a story (or /latest) to get the newest reports first.\n"
         "<b>Add an article</b>: send me its link (up to "
         f"{greeting.links_per_message} per message) and I'll read it.\n"
         "<b>In groups</b>, mention me, reply to me, or use /ask followed by your question.\n\n" + held

@@ -172,6 +172,22 @@ async def test_whats_new_gets_the_newest_stories(bot: FakeTelegram, archive: Arc
     assert "Coastal Herald" in text
 
 
+async def test_the_latest_command_lists_the_newest_stories_or_the_latest_on_a_topic(
+    bot: FakeTelegram, archive: Archive
+) -> None:
+    archive.ingest(_draft("test", PROTEST_FIRST_JSONL))
+    archive.ingest(_draft("test", PROTEST_LATER_JSONL))
+    [newest] = await replies_to(bot, bot.user_message("/latest", chat_id=GROUP, chat_type="supergroup"))
+    text = visible_text(newest["text"])
+    # Each story by its opening paragraph, the sample article (December 2024) first.
+    assert text.index("The Russian and U.S. army chiefs held a rare phone call") < text.index(
+        "The number of people killed in the Rio Claro dam protests has risen to eleven"
+    )
+    [topic] = await replies_to(bot, bot.user_message("/latest dam protests"))
+    text = visible_text(topic["text"])
+    assert "Rio Claro" in text and text.index("Daily") < text.index("Wire")
+
+
 async def test_markup_in_questions_and_articles_is_escaped(bot: FakeTelegram, archive: Archive) -> None:
     archive.ingest(
         _draft(
