@@ -33,6 +33,7 @@ STOPWORDS = frozenset(
     up very was we were what when where which while who whom whose why will with would you
     your yours yourself yourselves s t don according said says tell told know get got give
     given make made many much one ones another news article report reported happen happened
+    happening
     latest newest recent recently lately currently anything updates today yesterday tonight
     tomorrow
     """.split()
@@ -157,13 +158,14 @@ def close_call(shortlist: Sequence[Candidate], depth: int) -> int:
 
 
 # A question about what is new: "What's the latest on the dam protests?", "Any updates on
-# the strike?", "Who currently leads the race?". Its answer is in the newest reports, while
-# the meaning of an older one's paragraph may match the question as well or better. Not
-# "now" or "still": too common in questions about one report ("What charges does he still
-# face?") to give up re-reading for.
+# the strike?", "What's happening in Hong Kong?", "What happened today?". Its answer is in
+# the newest reports, while the meaning of an older one's paragraph may match the question
+# as well or better. Not "now" or "still": too common in questions about one report ("What
+# charges does he still face?") to give up re-reading for.
 _ASKS_LATEST = re.compile(
     r"\b(?:latest|newest|most\s+recent|recent(?:ly)?|lately|updates|so\s+far|currently|right\s+now"
-    r"|at\s+the\s+moment|these\s+days|any\s+news|what'?s\s+new)\b",
+    r"|at\s+the\s+moment|these\s+days|any\s+news|what'?s\s+new|happening|today|tonight|yesterday"
+    r"|this\s+(?:morning|week))\b",
     re.IGNORECASE,
 )
 # For such a question, passages within this much relevance of the best one are ordered
@@ -176,7 +178,7 @@ LATEST_POOL = 12
 
 # Words of a question for the news in general rather than about a story: "What's new?",
 # "Any headlines?".
-_GENERAL_NEWS = frozenset({"new", "headlines", "headline", "stories", "story"})
+_GENERAL_NEWS = frozenset({"new", "headlines", "headline", "stories", "story", "week", "morning"})
 
 
 def asks_for_latest(question: str) -> bool:

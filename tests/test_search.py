@@ -274,7 +274,12 @@ def test_a_how_many_question_quotes_the_updated_count_of_a_developing_story(arch
 
 
 @pytest.mark.parametrize(
-    "question", ["What is the latest on the Rio Claro dam protests?", "Any updates on the dam protests?"]
+    "question",
+    [
+        "What is the latest on the Rio Claro dam protests?",
+        "Any updates on the dam protests?",
+        "What is happening with the dam protests?",
+    ],
 )
 def test_a_question_about_what_is_new_quotes_the_newest_report_first(archive: Archive, question: str) -> None:
     archive.ingest(_draft("test", PROTEST_FIRST_JSONL))
@@ -290,7 +295,10 @@ def test_a_question_about_what_is_new_quotes_the_newest_report_first(archive: Ar
     ]
 
 
-@pytest.mark.parametrize("question", ["What's the latest?", "Any news today?", "What's new?"])
+@pytest.mark.parametrize(
+    "question",
+    ["What's the latest?", "Any news today?", "What's new?", "What happened yesterday?", "What's happening?"],
+)
 def test_asking_what_is_new_without_a_subject_gives_the_newest_stories(
     archive: Archive, question: str
 ) -> None:
