@@ -479,7 +479,7 @@ class Archive:
                 )
             )
         if terms and len(terms) <= MAX_NAME_SEARCH_TERMS:
-            candidates = _sharing_its_words(terms, self._held_in_context(terms, candidates))
+            candidates = self._name_search(terms, candidates)
         # `choose` is greedy, so the shortlist's first k are what would be quoted without
         # re-reading, and "More" (a larger k) re-reads the same passages in the same order.
         latest = asks_for_latest(q)
@@ -522,28 +522,35 @@ class Archive:
         ]
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
 
-    def _held_in_context(self, terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
-        """A paragraph often leaves its subject to the title or the paragraph before it:
-        "Aaron Ramsey scored twice for Ryan Giggs' team" after "Wales beat Hungary 2-0". For
-        a name search, a passage below the floor that holds some of its words, and all of
-        them with its title and the passage before, holds them too (at a cosine of at least
-        HELD_MIN_COSINE, as for specific questions)."""
+    def _name_search(self, terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates of a short question, which names what it is about.
+
+        Passages that hold none of its words (nor have them in their title, as the keyword
+        search would) are about something else, however close their meaning: "Who is
+        Anthony Lynn?" is close to any paragraph describing someone ("Queen Elizabeth II's
+        third child"). And a paragraph often leaves its subject to the title or the
+        paragraph before it ("Aaron Ramsey scored twice for Ryan Giggs' team" after "Wales
+        beat Hungary 2-0"): a passage below the floor that holds some of the words, and all
+        of them with its title and the passage before, holds them too (at a cosine of at
+        least HELD_MIN_COSINE, as for specific questions)."""
+        share = {c.passage.id: coverage(terms, c.passage.text) for c in candidates}
+        kept = [c for c in candidates if c.keyword > 0 or share[c.passage.id] > 0]
         unsure = [
             c
-            for c in candidates
+            for c in kept
             if not c.holds_words
             and HELD_MIN_COSINE <= c.dense < self.min_relevance
-            and coverage(terms, c.passage.text) > 0
+            and share[c.passage.id] > 0
         ]
         if not unsure:
-            return candidates
+            return kept
         context = self.store.passage_context([c.passage.id for c in unsure])
         held = {
             c.passage.id
             for c in unsure
             if covers(terms, f"{context.get(c.passage.id, '')}\n{c.passage.text}")
         }
-        return [replace(c, holds_words=True) if c.passage.id in held else c for c in candidates]
+        return [replace(c, holds_words=True) if c.passage.id in held else c for c in kept]
 
     def _newest_stories(self, q: str, k: int, index: PassageIndex) -> Answer:
         """The answer to a question for news that names no story ("What's the latest?"): the
@@ -629,13 +636,6 @@ class Archive:
                     "published": copy.published,
                     "text": text,
                 }
-
-
-def _sharing_its_words(terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
-    """A short question names what it is about ("Who is Anthony Lynn?"): passages that hold
-    none of its words (nor have them in their title, as the keyword search would) are about
-    something else, however close their meaning ("Queen Elizabeth II's third child")."""
-    return [c for c in candidates if c.keyword > 0 or coverage(terms, c.passage.text) > 0]
 
 
 def _covered(terms: list[str], chosen: list[Candidate], texts: dict[int, str]) -> bool:
