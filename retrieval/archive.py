@@ -49,6 +49,7 @@ from retrieval.search import (
     make_hit,
     newest_first,
     normalize_question,
+    relevance_floor,
     reread_score,
     source_of,
     with_copies,
@@ -460,12 +461,13 @@ class Archive:
         passages = self.store.passages(ids)  # passages removed since the index saw them drop out
         counted = counted_words(q)
         money = asks_for_money(q)
+        floor = relevance_floor(terms, self.min_relevance)
         candidates = []
         for pid in ids:
             if pid not in passages:
                 continue
             similarity = cosine.get(pid, -1.0)
-            held = similarity < self.min_relevance and holds_words(terms, passages[pid].text, similarity)
+            held = similarity < floor and holds_words(terms, passages[pid].text, similarity)
             candidates.append(
                 Candidate(
                     passage=passages[pid],
@@ -486,6 +488,10 @@ class Archive:
         shortlist = choose(candidates, max(k, self.reread, LATEST_POOL if latest else 0), self.min_relevance)
         articles = self.store.articles_by_id(sorted({c.passage.article_id for c in shortlist}))
         shortlist = [c for c in shortlist if c.passage.article_id in articles]  # one removed meanwhile
+        # A long question is answered when a passage of the shortlist clears its raised
+        # floor; the others quoted beside it need only the configured one.
+        if not any(c.clears(floor) for c in shortlist):
+            return Answer(q, [])
         if latest:
             # What is new is the question, not which paragraph states a detail: no re-reading.
             dated = {a: article.published or article.ingested[:10] for a, article in articles.items()}

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.archive import Archive
+from retrieval.archive import DEFAULT_MIN_RELEVANCE, Archive
 from retrieval.encoder import Encoder, passage_input
 from retrieval.errors import NewsbotError
-from retrieval.search import Candidate, close_call, reread_score
+from retrieval.search import LONG_QUESTION_RAISE, Candidate, close_call, reread_score
 from retrieval.sources import _draft
 from retrieval.store import Passage
 from tests.samples import (
@@ -99,6 +99,28 @@ def test_specific_question_about_something_the_article_does_not_report_is_not_fo
     # On topic (the same two generals, the same call) but asking for what is not there.
     assert archive.search("Which agreement on prisoner exchanges did Gerasimov and Brown sign?").hits == []
     assert archive.search("How many tanks did Gerasimov promise to withdraw from Kherson?").hits == []
+
+
+LONG_NEAR_MISS = "What compensation did Russia offer Washington for the ships near its Mediterranean drills?"
+
+
+def test_a_long_question_needs_a_closer_passage_than_a_short_one(archive: Archive) -> None:
+    # Its words are the article's (ships, drills, Mediterranean), and its closest passage
+    # clears the configured floor, but not the higher one a question this long is held to.
+    assert archive.search(LONG_NEAR_MISS).hits == []
+    archive.min_relevance -= 0.05
+    hits = archive.search(LONG_NEAR_MISS).hits
+    assert hits and DEFAULT_MIN_RELEVANCE <= hits[0].score < DEFAULT_MIN_RELEVANCE + LONG_QUESTION_RAISE
+
+
+def test_a_long_questions_answer_may_itself_sit_under_the_raised_floor(archive: Archive) -> None:
+    # Other passages of the story clear it, and re-reading puts the one that answers first.
+    question = (
+        "What did Brown's spokesman tell AFP the two military leaders discussed during their phone call?"
+    )
+    hits = archive.search(question).hits
+    assert "global and regional security issues" in hits[0].text
+    assert hits[0].score < DEFAULT_MIN_RELEVANCE + LONG_QUESTION_RAISE
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,161 @@
+"""How the long-question floor treats questions worded the way people type them, on the
+development set's archive: answerable questions re-worded from the development questions,
+and near misses (questions on the same articles asking for details they do not give).
+
+    python -m bench.wordings [--reuse] [--terms N]
+
+Written for this check (docs/relevance.md, "Long questions"), not tuned on. Prints, for
+each list, how many questions are "not found" with the long-question floor and with the
+configured floor for every question, and each question that the two treat differently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import retrieval.search
+from bench.devset import require_devset
+from bench.retrieval import build_archive
+from retrieval.encoder import load_encoder
+from retrieval.search import keyword_terms
+
+# Each re-words one development question; the development articles answer all of them.
+REWORDED = (
+    "When did Virginia Democrats last control the legislature before this election?",
+    "How badly did Jim Hood lose the Mississippi governor race?",
+    "Which Browns player said Mason Rudolph should be punished too?",
+    "Did the NFL move the kickoff for the Steelers Browns rematch?",
+    "How many people in India died early because of air pollution?",
+    "What did former palace PR advisers say about Andrew's Epstein interview?",
+    "How many Dreamliners is Emirates buying from Boeing?",
+    "Why will American e-tron Sportback buyers get normal mirrors?",
+    "Which ad agency came up with the South Dakota meth campaign?",
+    "What will happen to the house where Hitler was born in Austria?",
+    "Why did the BART stabbing in Hayward happen?",
+    "Which Democrats backed Taylor Swift against Big Machine Records?",
+    "Who is going to direct the next Star Trek movie?",
+    "Where did the Taliban claim they brought down the American helicopter?",
+    "How many students were trapped at Polytechnic University in Hong Kong?",
+    "How much cargo can Starship carry to the moon's surface?",
+    "How many protesters were killed in Iran according to Amnesty?",
+    "Where was Richard von Weizsäcker's son stabbed to death?",
+    "What record did LeBron James set against Oklahoma City?",
+    "How much does Trump weigh according to his last physical?",
+    "Why did Russia tell the American military about its Mediterranean drills?",
+    "What did Gerasimov tell Brown about during the phone call?",
+    "What did the Lancet Commission find about pollution deaths in India last year?",
+    "How much money could Alibaba raise in its Hong Kong listing with the green shoe option?",
+    "What did Kristi Noem say about the new anti-meth ads in South Dakota?",
+    "What is wrong with Red Dead Redemption 2 on Stadia in Chrome according to Digital Foundry?",
+    "How long will the four engines of the SLS core stage fire in the test?",
+    "Why did Swedish prosecutors drop the Assange rape investigation after interviewing witnesses?",
+    "How many people did China's plague kill in the ten years before these cases?",
+    "Which Spokane firm made Washington's opioid prevention ads and who runs it?",
+    "Why did Punjab's groundwater law from 2009 end up making the smog in Delhi worse?",
+    "What was the theme of the seventh Amsterdam Light Festival last year?",
+    "Which prize did Nigerian actress Kate Henshaw win back in 2008?",
+    "Why is the minimum of 88 billion Hong Kong dollars in Alibaba's share sale symbolic?",
+    "How many A350 jets did Emirates order from Airbus at the Dubai Air Show and what were they worth?",
+    "How many processor cores did the TNG50 universe simulation need on the Hazel Hen supercomputer?",
+    "How far can the Audi e-tron Sportback go on one charge in Europe?",
+    "What happened to the police sergeant in Forest Hill who searched Webb's hotel room and missed the girl?",
+    "Which state charges is Michael Webb the Fort Worth kidnapper still facing?",
+    "Why did oil prices fall on November 19 while stocks kept rising?",
+    "Where did US crude oil prices settle after falling on oversupply worries?",
+    "What signal does the Austrian interior minister want to send by giving Hitler's birthplace to police?",
+    "How many Indians deported from the United States landed in Delhi on the special flight?",
+    "When did Apple admit the MacBook butterfly keyboard was flawed and start the repair program?",
+    "On which night did the Keck astronomers detect water vapor over Europa?",
+    "What did Ilhan Omar ask the judge for at the sentencing of the man who threatened to kill her?",
+    "What did Trump say he told aides who warned farmers could not handle bigger Chinese orders?",
+    "What worried Tim Morrison about Trump's July phone call with Zelensky in his testimony?",
+    "How did the Aberdeen doctor Owen Dempsey explain feather duvet lung to Gizmodo?",
+    "Which children's charity did Prince Andrew say he was patron of while friends with Epstein?",
+    "What did Chargers coach Anthony Lynn say about playoff chances after losing to Kansas City?",
+    "What share of Democratic primary voters in South Carolina are black according to the AP?",
+    "How many Californians lost power in the PG&E shutoff in November and in how many counties?",
+    "How many witnesses did Swedish prosecutors talk to before dropping the Assange rape case?",
+    "Why did Nigerian police summon Senators Dino Melaye and Ben Murray-Bruce before they sued?",
+    "Who hosts the Tennis Podcast that reviewed the new Davis Cup Finals in Madrid?",
+    "Which Browns linebacker had two interceptions against the Steelers in week 11?",
+    "How many assists per game was LeBron James averaging while leading the NBA?",
+    "What do tariffs do to trading partners according to the NYU economist Lawrence White?",
+)
+
+# Each asks for a detail that the development articles or the sample article do not give.
+NEAR_MISSES = (
+    "How many votes did Andy Beshear win by in the Kentucky governor's race against Matt Bevin?",
+    "What fine did the NFL give the Cleveland Browns organization after the Garrett helmet fight?",
+    "How much did Emirates pay in total for its Boeing 777X order cancellation at the Dubai Air Show?",
+    "What did Queen Elizabeth say publicly to Prince Andrew after his BBC Newsnight interview?",
+    "How many police officers were injured during the siege of Hong Kong Polytechnic University?",
+    "What sentence did the judge give Patrick Carlineo for threatening to kill Ilhan Omar?",
+    "Which Taliban commander claimed responsibility for shooting down the American helicopter in Logar?",
+    "How much will the Austrian government pay to convert Hitler's birthplace into a police station?",
+    "What was the final score of the Lakers game against the Oklahoma City Thunder in November?",
+    "How many people died from plague in Inner Mongolia in November 2019?",
+    "What did Julian Assange's lawyers say after Swedish prosecutors dropped the investigation?",
+    "Who won the first Davis Cup Finals tournament in Madrid in November 2019?",
+    "How much does the Audi e-tron Sportback cost in the United States when it goes on sale?",
+    "What was the attendance at the Amsterdam Light Festival in its seventh edition last winter?",
+    "What did Kurt Volker say about Rudy Giuliani's role in the Ukraine pressure campaign?",
+    "How many fans watched the Wales versus Hungary qualifier at Cardiff City Stadium?",
+    "What did Russia's defense ministry say about Ukraine's ATACMS strikes in the Gerasimov call?",
+    "Which company won the contract to build the SLS core stage test stand at Stennis?",
+    "How many Iranian protesters were arrested by security forces during the fuel price protests?",
+    "What price did PG&E shares close at after the November power shutoff was announced?",
+    "What agreement on prisoner exchanges did Gerasimov and Brown reach during their phone call in November?",
+    "Did Gerasimov and Brown agree to hold regular phone calls between Russian and American military chiefs?",
+    "What did General Brown say to Gerasimov about the ATACMS missiles fired on Russian territory?",
+    "Did Russian and American military chiefs agree on new nuclear arms control talks during the call?",
+    "How long did the phone call between Valery Gerasimov and Charles Brown last in November?",
+    "What compensation did Russia offer Washington for the ships near its Mediterranean drills?",
+    "Which hotel in Moscow hosted the talks between Gerasimov and Brown before their November phone call?",
+    "How many prisoners did Russia and the United States swap after the Gerasimov Brown call?",
+    "What did the Kremlin spokesman say about Syrian rebels capturing Aleppo during the week of the call?",
+    "Which translator interpreted the phone call between General Gerasimov and General Brown in November?",
+    "What did NATO allies say about the Russian drills near American ships in the Mediterranean last week?",
+    "How did Syrian President Assad thank Moscow for air strikes against the Islamist rebellion in November?",
+    "When will General Brown retire as chairman of the Joint Chiefs after the call with Gerasimov?",
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reuse", action="store_true", help="reuse the archive from the last run")
+    parser.add_argument(
+        "--terms",
+        type=int,
+        default=retrieval.search.LONG_QUESTION_TERMS,
+        help="content words from which a question is long (default: as shipped)",
+    )
+    args = parser.parse_args()
+    require_devset()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    archive, _ = build_archive(load_encoder(), args.reuse)
+    retrieval.search.LONG_QUESTION_TERMS = args.terms
+    raise_ = retrieval.search.LONG_QUESTION_RAISE
+    for name, asked in (("re-worded answerable questions", REWORDED), ("near misses", NEAR_MISSES)):
+        refused = {True: 0, False: 0}
+        differ = []
+        for q in asked:
+            found = {}
+            for raised in (True, False):
+                retrieval.search.LONG_QUESTION_RAISE = raise_ if raised else 0.0
+                found[raised] = bool(archive.search(q).hits)
+                refused[raised] += not found[raised]
+            if found[True] != found[False]:
+                differ.append(f"  {len(keyword_terms(q))} content words, refused only with the raise: {q}")
+        retrieval.search.LONG_QUESTION_RAISE = raise_
+        print(
+            f"{name} ({len(asked)}): not found {refused[True]} with the long-question floor, "
+            f"{refused[False]} with the configured floor only"
+        )
+        print("\n".join(differ))
+
+
+if __name__ == "__main__":
+    main()
