@@ -255,8 +255,19 @@ def main() -> None:
     encoder = load_encoder()
     archive, urls = build_archive(encoder, args.reuse)
     qs = questions()
-    paras = paragraphs()
+    results = compare(archive, encoder, qs, urls, args.misses)
+    answerable = sum(q.answer is not None for q in qs)
+    print(f"\n{len(qs)} questions ({answerable} answerable), {len(ground_truth()) + 1} articles\n")
+    print_table(results)
+    check_answers(archive, qs)
+
+
+def compare(
+    archive: Archive, encoder: Encoder, qs: list[Question], urls: dict[str, str], misses: bool = False
+) -> dict[str, Scores]:
+    """newsbot, newsbot without re-reading and the usual bots, asked the same questions."""
     unread = Archive(archive.data_dir, encoder=encoder, reread=0)
+    paras = paragraphs()
     systems = {
         "newsbot": newsbot(archive),
         "no re-read": newsbot(unread),
@@ -274,14 +285,11 @@ def main() -> None:
             a._asked.cache_clear()
             a._passage_tokens.cache_clear()
         results[name], ranks = evaluate(ask, qs, urls)
-        if name == "newsbot" and args.misses:
+        if name == "newsbot" and misses:
             for q in qs:
                 if q.answer is not None and ranks[q.id] != 1:
                     print(f"  {q.id} rank={ranks[q.id]} {q.kind:11} {q.text}")
-    answerable = sum(q.answer is not None for q in qs)
-    print(f"\n{len(qs)} questions ({answerable} answerable), {len(ground_truth()) + 1} articles\n")
-    print_table(results)
-    check_answers(archive, qs)
+    return results
 
 
 if __name__ == "__main__":

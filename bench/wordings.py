@@ -1,12 +1,15 @@
-"""How the long-question floor treats questions worded the way people type them, on the
-development set's archive: answerable questions re-worded from the development questions,
-and near misses (questions on the same articles asking for details they do not give).
+"""Questions worded the way people type them, on the development set's archive: answerable
+questions re-worded from the development questions, and near misses (questions on the same
+articles asking for details they do not give).
 
     python -m bench.wordings [--reuse] [--terms N]
 
-Written for this check (docs/relevance.md, "Long questions"), not tuned on. Prints, for
-each list, how many questions are "not found" with the long-question floor and with the
-configured floor for every question, and each question that the two treat differently.
+Written for newsbot's benchmarks and never tuned on: a check that what was measured on
+the development questions (long, self-contained, written beside the article) holds for
+shorter, looser wordings. Prints the retrieval table of bench.retrieval for them (newsbot
+beside the usual bots), then how many are "not found" with the long-question floor
+(docs/relevance.md, "Long questions") and with the configured floor for every question, and
+each question that the two treat differently.
 """
 
 from __future__ import annotations
@@ -15,72 +18,88 @@ import argparse
 import logging
 
 import retrieval.search
-from bench.devset import require_devset
-from bench.retrieval import build_archive
+from bench.devset import Question, questions, require_devset
+from bench.retrieval import build_archive, compare, print_table
 from retrieval.encoder import load_encoder
 from retrieval.search import keyword_terms
 
-# Each re-words one development question; the development articles answer all of them.
+# Each re-words the development question named, so that question's answer span answers it.
+# Two re-word q018 and two q132 (the second "why" one: the same passage gives the reason).
 REWORDED = (
-    "When did Virginia Democrats last control the legislature before this election?",
-    "How badly did Jim Hood lose the Mississippi governor race?",
-    "Which Browns player said Mason Rudolph should be punished too?",
-    "Did the NFL move the kickoff for the Steelers Browns rematch?",
-    "How many people in India died early because of air pollution?",
-    "What did former palace PR advisers say about Andrew's Epstein interview?",
-    "How many Dreamliners is Emirates buying from Boeing?",
-    "Why will American e-tron Sportback buyers get normal mirrors?",
-    "Which ad agency came up with the South Dakota meth campaign?",
-    "What will happen to the house where Hitler was born in Austria?",
-    "Why did the BART stabbing in Hayward happen?",
-    "Which Democrats backed Taylor Swift against Big Machine Records?",
-    "Who is going to direct the next Star Trek movie?",
-    "Where did the Taliban claim they brought down the American helicopter?",
-    "How many students were trapped at Polytechnic University in Hong Kong?",
-    "How much cargo can Starship carry to the moon's surface?",
-    "How many protesters were killed in Iran according to Amnesty?",
-    "Where was Richard von Weizsäcker's son stabbed to death?",
-    "What record did LeBron James set against Oklahoma City?",
-    "How much does Trump weigh according to his last physical?",
-    "Why did Russia tell the American military about its Mediterranean drills?",
-    "What did Gerasimov tell Brown about during the phone call?",
-    "What did the Lancet Commission find about pollution deaths in India last year?",
-    "How much money could Alibaba raise in its Hong Kong listing with the green shoe option?",
-    "What did Kristi Noem say about the new anti-meth ads in South Dakota?",
-    "What is wrong with Red Dead Redemption 2 on Stadia in Chrome according to Digital Foundry?",
-    "How long will the four engines of the SLS core stage fire in the test?",
-    "Why did Swedish prosecutors drop the Assange rape investigation after interviewing witnesses?",
-    "How many people did China's plague kill in the ten years before these cases?",
-    "Which Spokane firm made Washington's opioid prevention ads and who runs it?",
-    "Why did Punjab's groundwater law from 2009 end up making the smog in Delhi worse?",
-    "What was the theme of the seventh Amsterdam Light Festival last year?",
-    "Which prize did Nigerian actress Kate Henshaw win back in 2008?",
-    "Why is the minimum of 88 billion Hong Kong dollars in Alibaba's share sale symbolic?",
-    "How many A350 jets did Emirates order from Airbus at the Dubai Air Show and what were they worth?",
-    "How many processor cores did the TNG50 universe simulation need on the Hazel Hen supercomputer?",
-    "How far can the Audi e-tron Sportback go on one charge in Europe?",
-    "What happened to the police sergeant in Forest Hill who searched Webb's hotel room and missed the girl?",
-    "Which state charges is Michael Webb the Fort Worth kidnapper still facing?",
-    "Why did oil prices fall on November 19 while stocks kept rising?",
-    "Where did US crude oil prices settle after falling on oversupply worries?",
-    "What signal does the Austrian interior minister want to send by giving Hitler's birthplace to police?",
-    "How many Indians deported from the United States landed in Delhi on the special flight?",
-    "When did Apple admit the MacBook butterfly keyboard was flawed and start the repair program?",
-    "On which night did the Keck astronomers detect water vapor over Europa?",
-    "What did Ilhan Omar ask the judge for at the sentencing of the man who threatened to kill her?",
-    "What did Trump say he told aides who warned farmers could not handle bigger Chinese orders?",
-    "What worried Tim Morrison about Trump's July phone call with Zelensky in his testimony?",
-    "How did the Aberdeen doctor Owen Dempsey explain feather duvet lung to Gizmodo?",
-    "Which children's charity did Prince Andrew say he was patron of while friends with Epstein?",
-    "What did Chargers coach Anthony Lynn say about playoff chances after losing to Kansas City?",
-    "What share of Democratic primary voters in South Carolina are black according to the AP?",
-    "How many Californians lost power in the PG&E shutoff in November and in how many counties?",
-    "How many witnesses did Swedish prosecutors talk to before dropping the Assange rape case?",
-    "Why did Nigerian police summon Senators Dino Melaye and Ben Murray-Bruce before they sued?",
-    "Who hosts the Tennis Podcast that reviewed the new Davis Cup Finals in Madrid?",
-    "Which Browns linebacker had two interceptions against the Steelers in week 11?",
-    "How many assists per game was LeBron James averaging while leading the NBA?",
-    "What do tariffs do to trading partners according to the NYU economist Lawrence White?",
+    ("q001", "When did Virginia Democrats last control the legislature before this election?"),
+    ("q002", "How badly did Jim Hood lose the Mississippi governor race?"),
+    ("q009", "Which Browns player said Mason Rudolph should be punished too?"),
+    ("q010", "Did the NFL move the kickoff for the Steelers Browns rematch?"),
+    ("q018", "How many people in India died early because of air pollution?"),
+    ("q023", "What did former palace PR advisers say about Andrew's Epstein interview?"),
+    ("q042", "How many Dreamliners is Emirates buying from Boeing?"),
+    ("q047", "Why will American e-tron Sportback buyers get normal mirrors?"),
+    ("q053", "Which ad agency came up with the South Dakota meth campaign?"),
+    ("q065", "What will happen to the house where Hitler was born in Austria?"),
+    ("q068", "Why did the BART stabbing in Hayward happen?"),
+    ("q081", "Which Democrats backed Taylor Swift against Big Machine Records?"),
+    ("q083", "Who is going to direct the next Star Trek movie?"),
+    ("q084", "Where did the Taliban claim they brought down the American helicopter?"),
+    ("q073", "How many students were trapped at Polytechnic University in Hong Kong?"),
+    ("q135", "How much cargo can Starship carry to the moon's surface?"),
+    ("q138", "How many protesters were killed in Iran according to Amnesty?"),
+    ("q143", "Where was Richard von Weizsäcker's son stabbed to death?"),
+    ("q150", "What record did LeBron James set against Oklahoma City?"),
+    ("q153", "How much does Trump weigh according to his last physical?"),
+    ("q163", "Why did Russia tell the American military about its Mediterranean drills?"),
+    ("q162", "What did Gerasimov tell Brown about during the phone call?"),
+    ("q018", "What did the Lancet Commission find about pollution deaths in India last year?"),
+    ("q040", "How much money could Alibaba raise in its Hong Kong listing with the green shoe option?"),
+    ("q082", "What did Kristi Noem say about the new anti-meth ads in South Dakota?"),
+    ("q113", "What is wrong with Red Dead Redemption 2 on Stadia in Chrome according to Digital Foundry?"),
+    ("q124", "How long will the four engines of the SLS core stage fire in the test?"),
+    ("q132", "Why did Swedish prosecutors drop the Assange rape investigation after interviewing witnesses?"),
+    ("q147", "How many people did China's plague kill in the ten years before these cases?"),
+    ("q125", "Which Spokane firm made Washington's opioid prevention ads and who runs it?"),
+    ("q019", "Why did Punjab's groundwater law from 2009 end up making the smog in Delhi worse?"),
+    ("q034", "What was the theme of the seventh Amsterdam Light Festival last year?"),
+    ("q035", "Which prize did Nigerian actress Kate Henshaw win back in 2008?"),
+    ("q041", "Why is the minimum of 88 billion Hong Kong dollars in Alibaba's share sale symbolic?"),
+    (
+        "q043",
+        "How many A350 jets did Emirates order from Airbus at the Dubai Air Show and what were they worth?",
+    ),
+    (
+        "q046",
+        "How many processor cores did the TNG50 universe simulation need on the Hazel Hen supercomputer?",
+    ),
+    ("q048", "How far can the Audi e-tron Sportback go on one charge in Europe?"),
+    (
+        "q059",
+        "What happened to the police sergeant in Forest Hill who searched Webb's hotel room and missed the girl?",
+    ),
+    ("q060", "Which state charges is Michael Webb the Fort Worth kidnapper still facing?"),
+    ("q062", "Why did oil prices fall on November 19 while stocks kept rising?"),
+    ("q063", "Where did US crude oil prices settle after falling on oversupply worries?"),
+    (
+        "q066",
+        "What signal does the Austrian interior minister want to send by giving Hitler's birthplace to police?",
+    ),
+    ("q070", "How many Indians deported from the United States landed in Delhi on the special flight?"),
+    ("q072", "When did Apple admit the MacBook butterfly keyboard was flawed and start the repair program?"),
+    ("q078", "On which night did the Keck astronomers detect water vapor over Europa?"),
+    (
+        "q079",
+        "What did Ilhan Omar ask the judge for at the sentencing of the man who threatened to kill her?",
+    ),
+    ("q080", "What did Trump say he told aides who warned farmers could not handle bigger Chinese orders?"),
+    ("q086", "What worried Tim Morrison about Trump's July phone call with Zelensky in his testimony?"),
+    ("q088", "How did the Aberdeen doctor Owen Dempsey explain feather duvet lung to Gizmodo?"),
+    ("q098", "Which children's charity did Prince Andrew say he was patron of while friends with Epstein?"),
+    ("q100", "What did Chargers coach Anthony Lynn say about playoff chances after losing to Kansas City?"),
+    ("q111", "What share of Democratic primary voters in South Carolina are black according to the AP?"),
+    ("q134", "How many Californians lost power in the PG&E shutoff in November and in how many counties?"),
+    ("q132", "How many witnesses did Swedish prosecutors talk to before dropping the Assange rape case?"),
+    ("q145", "Why did Nigerian police summon Senators Dino Melaye and Ben Murray-Bruce before they sued?"),
+    ("q160", "Who hosts the Tennis Podcast that reviewed the new Davis Cup Finals in Madrid?"),
+    ("q159", "Which Browns linebacker had two interceptions against the Steelers in week 11?"),
+    ("q151", "How many assists per game was LeBron James averaging while leading the NBA?"),
+    ("q118", "What do tariffs do to trading partners according to the NYU economist Lawrence White?"),
 )
 
 # Each asks for a detail that the development articles or the sample article do not give.
@@ -135,26 +154,39 @@ def main() -> None:
     args = parser.parse_args()
     require_devset()
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    archive, _ = build_archive(load_encoder(), args.reuse)
     retrieval.search.LONG_QUESTION_TERMS = args.terms
+    encoder = load_encoder()
+    archive, urls = build_archive(encoder, args.reuse)
+    dev = {q.id: q for q in questions()}
+    reworded = [
+        Question(f"{qid}-reworded", text, dev[qid].article_id, dev[qid].answer, dev[qid].kind)
+        for qid, text in REWORDED
+    ]
+    near = [Question(f"near-{n}", text, None, None, "unanswerable") for n, text in enumerate(NEAR_MISSES, 1)]
+    print(f"{len(reworded)} re-worded answerable questions, {len(near)} near misses\n")
+    print_table(compare(archive, encoder, reworded + near, urls))
+    print()
     raise_ = retrieval.search.LONG_QUESTION_RAISE
-    for name, asked in (("re-worded answerable questions", REWORDED), ("near misses", NEAR_MISSES)):
+    for name, asked in (("re-worded answerable questions", reworded), ("near misses", near)):
         refused = {True: 0, False: 0}
         differ = []
         for q in asked:
             found = {}
             for raised in (True, False):
                 retrieval.search.LONG_QUESTION_RAISE = raise_ if raised else 0.0
-                found[raised] = bool(archive.search(q).hits)
+                found[raised] = bool(archive.search(q.text).hits)
                 refused[raised] += not found[raised]
             if found[True] != found[False]:
-                differ.append(f"  {len(keyword_terms(q))} content words, refused only with the raise: {q}")
+                differ.append(
+                    f"  {len(keyword_terms(q.text))} content words, refused only with the raise: {q.text}"
+                )
         retrieval.search.LONG_QUESTION_RAISE = raise_
         print(
             f"{name} ({len(asked)}): not found {refused[True]} with the long-question floor, "
             f"{refused[False]} with the configured floor only"
         )
-        print("\n".join(differ))
+        if differ:
+            print("\n".join(differ))
 
 
 if __name__ == "__main__":

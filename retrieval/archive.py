@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import copies
-from retrieval.counts import MONEY_WORDS, asks_for_money, counted_words, states_count, states_money
+from retrieval.counts import MONEY_WORDS, asks_for_money
 from retrieval.encoder import DEFAULT_MODEL, Encoder, QueryBatcher, load_encoder, passage_input, vectors_key
 from retrieval.errors import NewsbotError
 from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
@@ -38,6 +38,7 @@ from retrieval.search import (
     Answer,
     Candidate,
     Hit,
+    asked_kind,
     asks_for_latest,
     asks_for_the_news,
     choose,
@@ -459,8 +460,8 @@ class Archive:
         cosine.update(index.cosines(query, [pid for pid in keyword if pid not in cosine]))
         ids = list(dict.fromkeys([*cosine, *keyword]))
         passages = self.store.passages(ids)  # passages removed since the index saw them drop out
-        counted = counted_words(q)
         money = asks_for_money(q)
+        states_asked = asked_kind(q)
         floor = relevance_floor(terms, self.min_relevance)
         candidates = []
         for pid in ids:
@@ -474,10 +475,7 @@ class Archive:
                     dense=similarity,
                     keyword=keyword.get(pid, 0.0) / best_keyword,
                     holds_words=held,  # only matters below the floor, so only worked out there
-                    # A price question's figure is a sum: "tickets cost $45", not "Dec. 6".
-                    counts=states_money(passages[pid].text)
-                    if money
-                    else counted is not None and states_count(counted, passages[pid].text),
+                    states_asked=states_asked is not None and states_asked(passages[pid].text),
                 )
             )
         if terms and len(terms) <= MAX_NAME_SEARCH_TERMS:
@@ -507,7 +505,7 @@ class Archive:
             return Answer(q, [])
         # "How much do tickets cost?" is not answered by "tickets go on sale on Friday",
         # however close its meaning: a price question needs a passage that names a sum.
-        if chosen and money and not any(c.counts for c in chosen):
+        if chosen and money and not any(c.states_asked for c in chosen):
             # The story may well be the one asked about, only without the price: the reader
             # is told which, when it holds nearly all of the question's other words.
             story = chosen[0].passage.article_id

@@ -6,13 +6,15 @@ Pure functions over candidates; `archive.Archive.search` gathers the candidates.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from retrieval.counts import counted_words, states_count
+from retrieval.counts import asks_for_money, counted_words, states_count, states_money
+from retrieval.reasons import asks_why, states_reason
 from retrieval.store import Article, Copy, Passage
 from retrieval.text import split_sentences, stem, words
 
@@ -92,9 +94,10 @@ class Candidate:
     keyword: float  # BM25 relative to the best keyword match for this question (0..1)
     holds_words: bool  # holds the question's words well enough to answer it (`holds_words`)
     reread: float = 0.0  # word-by-word match with the question (`reread_score`), once re-read
-    # gives the figure a "how many" question asks for (`counts.states_count`), or the sum a
-    # price question does (`counts.states_money`)
-    counts: bool = False
+    # states what the question's kind asks for: the figure of a "how many" question
+    # (`counts.states_count`), the sum of a price question (`counts.states_money`), a cause
+    # for a "why" (`reasons.states_reason`)
+    states_asked: bool = False
     echoes: tuple[int, ...] = ()  # other articles found carrying this paragraph word for word
 
     @property
@@ -111,7 +114,7 @@ class Candidate:
             self.dense
             + KEYWORD_WEIGHT * self.keyword
             + REREAD_WEIGHT * self.reread
-            + COUNT_WEIGHT * self.counts
+            + KIND_WEIGHT * self.states_asked
         )
 
     def clears(self, floor: float) -> bool:
@@ -119,10 +122,13 @@ class Candidate:
 
 
 KEYWORD_WEIGHT = 0.1
-# A "how many" question's answer states the count: such a passage goes ahead of one that
-# only matches the meaning. Measured on the development set (docs/relevance.md): Recall@1
-# 0.743 -> 0.771, the same from 0.15 to 0.5, no count question ranked lower.
-COUNT_WEIGHT = 0.2
+# A "how many" question's answer states the count, a "why" question's a cause: such a
+# passage goes ahead of one that only matches the meaning. Measured (docs/relevance.md): for
+# counts on the development set, Recall@1 0.743 -> 0.771, the same from 0.15 to 0.5, no
+# count question ranked lower; for reasons, on the development set and on re-worded
+# questions (bench.wordings), 8 of the 14 "why" questions ranked higher and 1 lower, best
+# at 0.2 (tried 0.05 to 0.3).
+KIND_WEIGHT = 0.2
 
 # The best passages are re-read token by token: the question's every token (in context, as
 # the encoder reads it) is matched with its closest token of the passage. One vector per
@@ -179,6 +185,19 @@ LATEST_POOL = 12
 # Words of a question for the news in general rather than about a story: "What's new?",
 # "Any headlines?".
 _GENERAL_NEWS = frozenset({"new", "headlines", "headline", "stories", "story", "week", "morning"})
+
+
+def asked_kind(question: str) -> Callable[[str], bool] | None:
+    """The test of a passage stating what the question's kind asks for (`KIND_WEIGHT`), or
+    None for a question of no such kind."""
+    if asks_for_money(question):
+        return states_money  # a price question's figure is a sum: "tickets cost $45", not "Dec. 6"
+    counted = counted_words(question)
+    if counted is not None:
+        return partial(states_count, counted)
+    if asks_why(question):
+        return states_reason
+    return None
 
 
 def asks_for_latest(question: str) -> bool:
@@ -342,22 +361,23 @@ def _echoed(copy: Candidate, kept: Candidate) -> Candidate:
 
 def highlight_span(question: str, passage: str) -> tuple[int, int]:
     """(start, end) in `passage` of the sentence that shares the most with the question,
-    longer (rarer) words counting for more, and for a "how many" question one that gives the
-    count first; extended by the next sentence when too short to stand alone."""
+    longer (rarer) words counting for more, and first one that states what the question's
+    kind asks for (the count, the sum, the cause: `asked_kind`); extended by the next
+    sentence when too short to stand alone."""
     wanted = {stem(w) for w in keyword_terms(question)}
     sentences = split_sentences(passage)
     if not sentences:
         return 0, len(passage)
-    counted = counted_words(question)
+    states_asked = asked_kind(question)
 
     def overlap(span: tuple[int, int]) -> float:
         found = {stem(w) for w in words(passage[span[0] : span[1]])} & wanted
         return sum(min(len(w), 7) for w in found)
 
-    def gives_count(span: tuple[int, int]) -> bool:
-        return counted is not None and states_count(counted, passage[span[0] : span[1]])
+    def gives_asked(span: tuple[int, int]) -> bool:
+        return states_asked is not None and states_asked(passage[span[0] : span[1]])
 
-    scores = [(gives_count(span), overlap(span)) for span in sentences]
+    scores = [(gives_asked(span), overlap(span)) for span in sentences]
     best = max(range(len(sentences)), key=lambda i: (*scores[i], -i))
     start, end = sentences[best]
     if len(words(passage[start:end])) < 6 and best + 1 < len(sentences):

@@ -132,6 +132,22 @@ QUALIFYING_JSONL = {
     ),
 }
 
+# A story that reports an event in one paragraph and its cause in the next, in other words.
+RAIL_JSONL = {
+    "url": "https://gazette.example.com/transport/coastal-line-suspended",
+    "title": "Coastal rail line suspended",
+    "publisher": "Valley Gazette",
+    "published": "2024-05-09",
+    "text": (
+        "Northern Valley Rail suspended all services on its coastal line on Thursday, leaving "
+        "thousands of commuters between Portmere and Ashby without trains for the morning rush.\n\n"
+        "The company halted the trains after engineers found a crack in a rail near the Ashby "
+        "viaduct during an overnight inspection.\n\n"
+        "Replacement buses will run every twenty minutes until the line reopens, which the company "
+        "expects on Saturday."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

@@ -23,6 +23,7 @@ from tests.samples import (
     PROTEST_FIRST_JSONL,
     PROTEST_LATER_JSONL,
     QUALIFYING_JSONL,
+    RAIL_JSONL,
     SAMPLE_TITLE,
     SAMPLE_URL,
     TOUR_JSONL,
@@ -282,6 +283,22 @@ def test_a_how_many_question_quotes_the_passage_that_gives_the_count(archive: Ar
     archive.ingest(_draft("test", FLOOD_JSONL))
     best = archive.search(question).hits[0]
     assert best.highlight.startswith("In all, 340 residents had been evacuated")
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # Worded like the paragraph that reports the suspension, which the cosine ranks first.
+        ("Why were trains on the coastal line suspended?", "The company halted the trains after"),
+        # The same words, asking for the time: that paragraph answers.
+        ("When were trains on the coastal line suspended?", "Northern Valley Rail suspended"),
+    ],
+)
+def test_a_why_question_quotes_the_passage_that_gives_the_cause(
+    archive: Archive, question: str, first: str
+) -> None:
+    archive.ingest(_draft("test", RAIL_JSONL))
+    assert archive.search(question).hits[0].text.startswith(first)
 
 
 def test_a_how_many_question_quotes_the_updated_count_of_a_developing_story(archive: Archive) -> None:
