@@ -159,8 +159,8 @@ def main() -> None:
     archive, urls = build_archive(encoder, args.reuse)
     dev = {q.id: q for q in questions()}
     reworded = [
-        Question(f"{qid}-reworded", text, dev[qid].article_id, dev[qid].answer, dev[qid].kind)
-        for qid, text in REWORDED
+        Question(f"{qid}-reworded-{n}", text, dev[qid].article_id, dev[qid].answer, dev[qid].kind)
+        for n, (qid, text) in enumerate(REWORDED, 1)
     ]
     near = [Question(f"near-{n}", text, None, None, "unanswerable") for n, text in enumerate(NEAR_MISSES, 1)]
     print(f"{len(reworded)} re-worded answerable questions, {len(near)} near misses\n")
