@@ -46,10 +46,36 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _SENTENCE_END = re.compile(r"[.!?]\s")
 
 
+# News counts its dead and hurt in other words than a question does: "How many people died
+# in the fire?" is answered by "there had been four deaths" or "three people have died", not
+# by "about 200 people were evacuated", which a figure before "people" would pick. A count
+# question about them counts these words instead of "people", up to three words after the
+# figure ("11 people were killed").
+_ASKS_CASUALTIES = frozenset(
+    "die died dies dying dead death deaths kill killed kills killing fatalities injured injuring "
+    "wounded hurt".split()
+)
+_ANYONE = frozenset({"people", "persons", "person"})
+CASUALTIES = (
+    "deaths",
+    "dead",
+    "died",
+    "fatalities",
+    "casualties",
+    "killed",
+    "injured",
+    "wounded",
+    "hurt",
+    "victims",
+)
+CASUALTY_REACH = 3
+_CASUALTY_STEMS = frozenset(stem(w) for w in CASUALTIES)
+
+
 def counted_words(question: str) -> tuple[str, ...] | None:
     """What a "how many" or "how much" question counts ("how many Indian deportees ..." ->
-    ("indian", "deportees")); () when it does not say ("how much did he weigh?"); None for
-    other questions."""
+    ("indian", "deportees"); the dead and hurt by CASUALTIES); () when it does not say ("how
+    much did he weigh?"); None for other questions."""
     ws = words(question)
     for i in range(len(ws) - 1):
         if ws[i] == "how" and ws[i + 1] in ("many", "much"):
@@ -59,6 +85,8 @@ def counted_words(question: str) -> tuple[str, ...] | None:
                     break
                 if not _is_figure(w):  # "How many 787-9 jets": the model number is a name
                     counted.append(w)
+            if _ASKS_CASUALTIES & set(ws):
+                counted = [w for w in counted if w not in _ANYONE and w not in CASUALTIES] + list(CASUALTIES)
             return tuple(counted)
     return None
 
@@ -69,10 +97,11 @@ def states_count(counted: tuple[str, ...], text: str) -> bool:
     if not counted:
         return any(_is_figure(w) for w in ws)
     wanted = {stem(w) for w in counted}
+    reach = CASUALTY_REACH if wanted & _CASUALTY_STEMS else COUNT_REACH
     tallies = False
     for i, w in enumerate(ws):
         if _is_figure(w):
-            if any(stem(after) in wanted for after in ws[i + 1 : i + 1 + COUNT_REACH]):
+            if any(stem(after) in wanted for after in ws[i + 1 : i + 1 + reach]):
                 return True
             tallies = tallies or (i > 0 and ws[i - 1] in _TALLY_WORDS)
     # Only a passage with "to", "at" or "reached" before a figure gets a second,

@@ -148,6 +148,22 @@ RAIL_JSONL = {
     ),
 }
 
+# A story with a figure of people that are not the ones a question about the dead counts.
+FIRE_JSONL = {
+    "url": "https://metro.example.com/news/eastfield-warehouse-fire",
+    "title": "Night fire destroys Eastfield warehouse",
+    "publisher": "Metro News",
+    "published": "2024-06-03",
+    "text": (
+        "A fire tore through a furniture warehouse in Eastfield on Sunday night, sending smoke "
+        "across the city's northern suburbs until dawn.\n\n"
+        "About 200 people living in flats beside the warehouse were evacuated as firefighters "
+        "fought the blaze for six hours.\n\n"
+        "The fire service said on Monday there had been four deaths, all of them night-shift "
+        "workers trapped on the upper floor."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

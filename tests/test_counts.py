@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval.counts import asks_for_money, counted_words, states_count, states_money
+from retrieval.counts import CASUALTIES, asks_for_money, counted_words, states_count, states_money
 from retrieval.search import highlight_span
 
 
@@ -11,7 +11,9 @@ from retrieval.search import highlight_span
     [
         ("How many Indian deportees were on the flight?", ("indian", "deportees")),
         ("how much cargo could Starship land?", ("cargo",)),
-        ("According to Amnesty, how many protesters were killed?", ("protesters",)),
+        # The dead and hurt are counted in news's words for them, besides the question's.
+        ("According to Amnesty, how many protesters were killed?", ("protesters", *CASUALTIES)),
+        ("How many people died in the fire?", CASUALTIES),
         ("How many 787-9 Dreamliners did Emirates order?", ("dreamliners",)),
         ("How much did he weigh?", ()),  # no counted word: any figure will do
         ("Who asked for the call?", None),
@@ -45,6 +47,23 @@ def test_counted_words(question: str, counted: tuple[str, ...] | None) -> None:
 )
 def test_states_count(counted: tuple[str, ...], text: str, states: bool) -> None:
     assert states_count(counted, text) is states
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("The fire service said there had been four deaths.", True),
+        ("Three people have died in the clashes.", True),
+        ("Eleven people were killed and 30 injured.", True),
+        ("More than 2.5 million of these deaths were in India.", True),
+        # Figures of people, but not of the dead or hurt.
+        ("About 200 people living nearby were evacuated.", False),
+        ("Some 3,000 people marched to mourn the dead.", False),
+    ],
+)
+def test_a_question_about_the_dead_counts_deaths_not_people(text: str, states: bool) -> None:
+    counted = counted_words("How many people died in the fire?")
+    assert counted is not None and states_count(counted, text) is states
 
 
 def test_the_highlight_of_a_count_question_is_the_sentence_that_gives_the_count() -> None:

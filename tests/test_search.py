@@ -16,6 +16,7 @@ from retrieval.search import LONG_QUESTION_RAISE, Candidate, close_call, reread_
 from retrieval.sources import _draft
 from retrieval.store import Passage
 from tests.samples import (
+    FIRE_JSONL,
     FLOOD_JSONL,
     HARBOUR_JSONL,
     MARATHON_JSONL,
@@ -299,6 +300,20 @@ def test_a_why_question_quotes_the_passage_that_gives_the_cause(
 ) -> None:
     archive.ingest(_draft("test", RAIL_JSONL))
     assert archive.search(question).hits[0].text.startswith(first)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many people died in the Eastfield warehouse fire?",
+        "How many people were killed in the warehouse fire?",
+    ],
+)
+def test_a_question_about_the_dead_quotes_the_toll_before_other_figures_of_people(
+    archive: Archive, question: str
+) -> None:
+    archive.ingest(_draft("test", FIRE_JSONL))
+    assert "four deaths" in archive.search(question).hits[0].text
 
 
 def test_a_how_many_question_quotes_the_updated_count_of_a_developing_story(archive: Archive) -> None:
