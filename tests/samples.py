@@ -164,6 +164,21 @@ FIRE_JSONL = {
     ),
 }
 
+# A story that names the speaker and the subject in one paragraph and quotes her in the next.
+LANES_JSONL = {
+    "url": "https://citydesk.example.com/news/harbour-road-bike-lanes",
+    "title": "Harbour Road bike lanes open",
+    "publisher": "City Desk",
+    "published": "2024-07-01",
+    "text": (
+        "Mayor Ana Ruiz opened six kilometres of new bike lanes along Harbour Road on Monday, "
+        "separating cyclists from traffic with concrete kerbs and new signals at every junction.\n\n"
+        '"This is the safest way into the centre this city has ever built," she said, promising two '
+        "more routes like it before the next election.\n\n"
+        "Work on the lanes took eight months and closed one traffic lane at a time."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

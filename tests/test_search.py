@@ -19,6 +19,7 @@ from tests.samples import (
     FIRE_JSONL,
     FLOOD_JSONL,
     HARBOUR_JSONL,
+    LANES_JSONL,
     MARATHON_JSONL,
     PROFILE_JSONL,
     PROTEST_FIRST_JSONL,
@@ -303,6 +304,19 @@ def test_a_why_question_quotes_the_passage_that_gives_the_cause(
 
 
 @pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        # Worded like the paragraph that names her and the lanes, which the cosine ranks first.
+        ("What did Mayor Ruiz say about the Harbour Road bike lanes?", '"This is the safest way'),
+        ("When did Mayor Ruiz open the Harbour Road bike lanes?", "Mayor Ana Ruiz opened"),
+    ],
+)
+def test_a_question_about_what_someone_said_quotes_them(archive: Archive, question: str, first: str) -> None:
+    archive.ingest(_draft("test", LANES_JSONL))
+    assert archive.search(question).hits[0].text.startswith(first)
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "How many people died in the Eastfield warehouse fire?",
@@ -400,7 +414,7 @@ def test_more_passages_continue_the_answer_without_repeating_it(archive: Archive
     archive.ingest(_draft("test", HARBOUR_JSONL))
     archive.ingest(_draft("test", MARATHON_JSONL))
     # A close call among the marathon story's paragraphs: the first answer is re-read.
-    question = "What did the podcast hosts say about the new marathon course?"
+    question = "What was the podcast hosts' verdict on the new marathon course?"
     first = [hit.passage_id for hit in archive.search(question, k=3).hits]
     more = [hit.passage_id for hit in archive.search(question, k=8).hits]
     assert len(first) == 3
@@ -413,7 +427,7 @@ def test_rereading_quotes_the_paragraph_that_answers_before_its_neighbour(
 ) -> None:
     archive.ingest(_draft("test", HARBOUR_JSONL))
     archive.ingest(_draft("test", MARATHON_JSONL))
-    question = "What did the podcast hosts say about the new marathon course?"
+    question = "What was the podcast hosts' verdict on the new marathon course?"
     assert archive.search(question).hits[0].text.startswith("On the podcast, the hosts said the new course")
     # One vector per paragraph puts the one that names the podcast and its hosts first.
     unread = Archive(data_dir, encoder=encoder, reread=0)
@@ -447,7 +461,7 @@ def test_a_reread_question_costs_one_reading_of_it_and_one_per_passage(
     counting = CountingEncoder(encoder)
     archive = Archive(data_dir, encoder=counting)
     archive.ingest(_draft("test", MARATHON_JSONL))
-    question = "What did the podcast hosts say about the new marathon course?"
+    question = "What was the podcast hosts' verdict on the new marathon course?"
     counting.read.clear()
     first = archive.search(question).hits
     passages = [text for text in counting.read if text != question]
