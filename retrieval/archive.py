@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -504,12 +505,18 @@ class Archive:
         if chosen and specific and not _covered(terms, chosen, texts):
             return Answer(q, [])
         # "How much do tickets cost?" is not answered by "tickets go on sale on Friday",
-        # however close its meaning: a price question needs a passage that names a sum.
-        if chosen and money and not any(c.states_asked for c in chosen):
+        # however close its meaning: a price question needs a passage that names a sum, in a
+        # story about what is priced: "Portline share price?" is not answered by Harbourline
+        # pricing its shares.
+        subject = [t for t in terms if t not in MONEY_WORDS]
+        if (
+            chosen
+            and money
+            and not any(c.states_asked and _about(q, subject, texts[c.passage.article_id]) for c in chosen)
+        ):
             # The story may well be the one asked about, only without the price: the reader
             # is told which, when it holds nearly all of the question's other words.
             story = chosen[0].passage.article_id
-            subject = [t for t in terms if t not in MONEY_WORDS]
             about = coverage(subject, texts[story]) >= NEAREST_COVERAGE
             return Answer(q, [], nearest=source_of(articles[story]) if about else None)
         hits = [make_hit(q, c, articles[c.passage.article_id], c.dense) for c in chosen]
@@ -649,6 +656,14 @@ def _covered(terms: list[str], chosen: list[Candidate], texts: dict[int, str]) -
     if max(coverage(terms, c.passage.text) for c in chosen) >= MIN_ARTICLE_COVERAGE:
         return True
     return max(coverage(terms, text) for text in texts.values()) >= MIN_ARTICLE_COVERAGE
+
+
+def _about(question: str, subject: list[str], text: str) -> bool:
+    """Whether an article is about the subject of a question: it holds half of the words
+    the question capitalises (names are what tell two stories apart: a company, a place,
+    though one story's "United States" is another's "US") and half of all of them."""
+    names = sorted({w.lower() for w in re.findall(r"\b[A-Z]\w*", question)} & set(subject))
+    return all(coverage(group, text) >= MIN_ARTICLE_COVERAGE for group in (names, subject) if group)
 
 
 def _as_copies(ids: Sequence[int], articles: dict[int, Article], but: int) -> list[Copy]:

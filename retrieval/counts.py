@@ -156,7 +156,18 @@ _STATES_MONEY = re.compile(
 
 def asks_for_money(question: str) -> bool:
     """Whether the question asks what something costs, pays or is worth."""
-    return _ASKS_MONEY.search(question) is not None
+    if _ASKS_MONEY.search(question):
+        return True
+    # Or names a thing and its price, as people type into a search box: "Bitcoin price?",
+    # "cost of a Big Mac". Not "Oil prices?", which asks for the news about them, nor "Why
+    # price rises?", which asks for a cause.
+    ws = words(question)
+    return 0 < len(ws) <= SHORT_PRICE_WORDS and ws[0] not in _ASKS_OTHER and not _PRICE_WORDS.isdisjoint(ws)
+
+
+SHORT_PRICE_WORDS = 5
+_PRICE_WORDS = frozenset("price cost fare fee".split())
+_ASKS_OTHER = frozenset("why who when where which whose".split())
 
 
 def states_money(text: str) -> bool:

@@ -179,6 +179,19 @@ LANES_JSONL = {
     ),
 }
 
+# A story that names a sum for one company's shares: not an answer about another's.
+LISTING_JSONL = {
+    "url": "https://markets.example.com/2024/09/12/harbourline-listing",
+    "title": "Harbourline raises $2.1bn in Singapore listing",
+    "publisher": "Markets Daily",
+    "published": "2024-09-12",
+    "text": (
+        "The shipping group Harbourline raised $2.1bn in its Singapore listing on Thursday, "
+        "pricing its shares at S$4.20, the top of the range, after strong demand from funds.\n\n"
+        "The shares rose 8 per cent on their first day of trading."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

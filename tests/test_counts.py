@@ -88,6 +88,11 @@ def test_the_highlight_of_a_count_question_is_the_sentence_that_gives_the_count(
         ("What is the price of a ticket?", True),
         ("How much venture funding has the startup raised?", True),
         ("What does a season pass cost?", True),
+        # A thing and its price, as typed into a search box.
+        ("Bitcoin price?", True),
+        ("cost of a Big Mac", True),
+        ("Oil prices?", False),  # the news about them
+        ("Why price rises?", False),  # a cause
         # A figure, but not a sum of money.
         ("How much did he weigh?", False),
         ("How much did online sales grow in the third quarter?", False),

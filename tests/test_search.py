@@ -20,6 +20,7 @@ from tests.samples import (
     FLOOD_JSONL,
     HARBOUR_JSONL,
     LANES_JSONL,
+    LISTING_JSONL,
     MARATHON_JSONL,
     PROFILE_JSONL,
     PROTEST_FIRST_JSONL,
@@ -149,6 +150,24 @@ def test_a_price_question_is_not_found_when_no_passage_names_a_sum(archive: Arch
     }
     archive.ingest(_draft("test", prices))
     assert archive.search(question).hits[0].text == prices["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        ("Harbourline share price?", True),
+        ("What price did Harbourline set for its shares?", True),
+        # Close in meaning (0.58), and the passage names a sum, but of another company's shares.
+        ("Portline share price?", False),
+    ],
+)
+def test_a_price_question_is_answered_only_from_a_story_about_what_is_priced(
+    archive: Archive, question: str, answered: bool
+) -> None:
+    archive.ingest(_draft("test", LISTING_JSONL))
+    hits = archive.search(question).hits
+    assert bool(hits) is answered
+    assert not hits or "$2.1bn" in hits[0].text
 
 
 def test_a_price_question_quotes_the_passage_that_names_a_sum_first(archive: Archive) -> None:
