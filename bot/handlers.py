@@ -186,8 +186,9 @@ async def answer_question(message: Message, question: str, context: BotContext) 
     previous = _previous_question(message, context)
     if previous:
         # A reply to one of our answers carries on from it: "And who answered?" means
-        # nothing alone, but does beside the question it follows.
-        query = f"{previous} {question}"
+        # nothing alone, but does beside the question it follows. The reply comes first:
+        # it is what is asked now, and its kind ("Why?") decides what answers it.
+        query = f"{question} {previous}"
     search = asyncio.ensure_future(asyncio.to_thread(context.archive.search, query, context.settings.top_k))
     # "typing…" only when the answer is slow to come (the first question after a start
     # loads the index): sent for every question, it would double the calls that Telegram's

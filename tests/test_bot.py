@@ -26,7 +26,14 @@ from tests.fake_telegram import (
     visible_text,
 )
 from tests.pages import serve_pages
-from tests.samples import HARBOUR_JSONL, PROTEST_FIRST_JSONL, PROTEST_LATER_JSONL, SAMPLE_URL, TOUR_JSONL
+from tests.samples import (
+    HARBOUR_JSONL,
+    PROTEST_FIRST_JSONL,
+    PROTEST_LATER_JSONL,
+    RAIL_JSONL,
+    SAMPLE_URL,
+    TOUR_JSONL,
+)
 
 ADMIN = 1
 USER = 42
@@ -92,6 +99,11 @@ async def replies_to(fake: FakeTelegram, message: dict[str, Any], count: int = 1
         return sent if len(sent) >= count else None
 
     return await asyncio.to_thread(fake.wait_for, found)
+
+
+def _first_quote(html_text: str) -> str:
+    """The first quoted passage of an answer, as sent."""
+    return html_text.split("<blockquote", 1)[1].split("</blockquote>", 1)[0]
 
 
 def _reply_id(params: dict[str, Any]) -> int | None:
@@ -243,6 +255,19 @@ async def test_a_reply_to_an_answer_carries_on_from_it(bot: FakeTelegram) -> Non
     [reply] = await replies_to(bot, follow)
     # "Where?" alone is nothing; after the first question it is about the drills.
     assert "eastern Mediterranean" in reply["text"]
+
+
+async def test_a_why_in_reply_to_an_answer_asks_for_the_cause(bot: FakeTelegram, archive: Archive) -> None:
+    archive.ingest(_draft("test", RAIL_JSONL))
+    first = bot.user_message("When were trains on the coastal line suspended?")
+    [answer] = await replies_to(bot, first)
+    assert "Northern Valley Rail suspended" in _first_quote(answer["text"])
+    await asyncio.sleep(0.5)
+    answer_id = max(bot.messages)[1]
+    follow = bot.user_message("Why?", reply_to={**bot.messages[(USER, answer_id)]})
+    [reply] = await replies_to(bot, follow)
+    # The reply is read as a "why" question about the same thing: the cause comes first.
+    assert "halted the trains after engineers found a crack" in _first_quote(reply["text"])
 
 
 async def test_any_updates_in_reply_to_an_answer_quotes_the_newest_report_first(
