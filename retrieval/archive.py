@@ -508,17 +508,15 @@ class Archive:
         # however close its meaning: a price question needs a passage that names a sum, in a
         # story about what is priced: "Portline share price?" is not answered by Harbourline
         # pricing its shares.
-        subject = [t for t in terms if t not in MONEY_WORDS]
-        if (
-            chosen
-            and money
-            and not any(c.states_asked and _about(q, subject, texts[c.passage.article_id]) for c in chosen)
-        ):
-            # The story may well be the one asked about, only without the price: the reader
-            # is told which, when it holds nearly all of the question's other words.
-            story = chosen[0].passage.article_id
-            about = coverage(subject, texts[story]) >= NEAREST_COVERAGE
-            return Answer(q, [], nearest=source_of(articles[story]) if about else None)
+        if money and chosen:
+            subject = [t for t in terms if t not in MONEY_WORDS]
+            groups = _subject_words(q, subject)
+            if not any(c.states_asked and _about(groups, texts[c.passage.article_id]) for c in chosen):
+                # The story may well be the one asked about, only without the price: the
+                # reader is told which, when it holds nearly all of the question's other words.
+                story = chosen[0].passage.article_id
+                about = coverage(subject, texts[story]) >= NEAREST_COVERAGE
+                return Answer(q, [], nearest=source_of(articles[story]) if about else None)
         hits = [make_hit(q, c, articles[c.passage.article_id], c.dense) for c in chosen]
         found = self.store.copies_of(sorted({hit.article.id for hit in hits}))
         # Other stories that carry a quoted paragraph word for word vouch for it as copies of
@@ -658,12 +656,17 @@ def _covered(terms: list[str], chosen: list[Candidate], texts: dict[int, str]) -
     return max(coverage(terms, text) for text in texts.values()) >= MIN_ARTICLE_COVERAGE
 
 
-def _about(question: str, subject: list[str], text: str) -> bool:
-    """Whether an article is about the subject of a question: it holds half of the words
-    the question capitalises (names are what tell two stories apart: a company, a place,
-    though one story's "United States" is another's "US") and half of all of them."""
+def _subject_words(question: str, subject: list[str]) -> tuple[list[str], list[str]]:
+    """The words that say what a question is about, in two groups: those it capitalises
+    (names are what tell two stories apart: a company, a place), and all of them."""
     names = sorted({w.lower() for w in re.findall(r"\b[A-Z]\w*", question)} & set(subject))
-    return all(coverage(group, text) >= MIN_ARTICLE_COVERAGE for group in (names, subject) if group)
+    return names, subject
+
+
+def _about(groups: tuple[list[str], list[str]], text: str) -> bool:
+    """Whether an article holds half of each group of a question's subject words (half of
+    the names, as one story's "United States" is another's "US")."""
+    return all(coverage(group, text) >= MIN_ARTICLE_COVERAGE for group in groups if group)
 
 
 def _as_copies(ids: Sequence[int], articles: dict[int, Article], but: int) -> list[Copy]:
