@@ -123,14 +123,16 @@ def _is_figure(word: str) -> bool:
 
 # "How much do tickets cost / did they pay / is it worth / funding did it raise", "What
 # (starting) price", "What is the price", "What does it cost": the answer is a sum of money.
-# "How much" alone is not enough ("how much did he weigh", "how much did sales grow"), nor
-# is "raise" ("how much did the bank raise rates").
+# "How much" alone is not enough ("how much did he weigh", "how much did sales grow").
 MONEY_WORDS = frozenset(
     "cost costs costing price prices priced pay pays paid charge charges charged fee fees fine "
-    "worth fund funds funding spend spends spent salary salaries wage wages fare fares".split()
+    "worth fund funds funding spend spends spent salary salaries wage wages fare fares money".split()
 )
+# "Raise" asks for a sum when nothing is raised but money: "How much did Portline raise (in
+# its listing)?", not "How much did the bank raise rates?" nor "... raise the price by?".
+_RAISES_MONEY = r"\brais(?:e|es|ed|ing)(?=\s*(?:$|[?.!,;]|\b(?:in|from|with|at|for|during|on|by|after|before|so|to|this|last|since)\b))"
 _ASKS_MONEY = re.compile(
-    rf"\bhow much\b.*?\b(?:{'|'.join(sorted(MONEY_WORDS))})\b"
+    rf"\bhow much\b.*?(?:\b(?:{'|'.join(sorted(MONEY_WORDS))})\b|{_RAISES_MONEY})"
     r"|^\W*what\s+(?:(?:is|was|will be)\s+the\s+)?(?:\w+\s+)?(?:price|cost|fee|fare)\b"
     r"|^\W*what\s+(?:does|do|did|will|would)\b.*\bcost\b",
     re.IGNORECASE,
@@ -154,10 +156,22 @@ _STATES_MONEY = re.compile(
 )
 
 
+# "How much did oil prices rise?" asks by how much, which news gives as often in per cent
+# ("rose 4%") as in money: no sum is required of its answer.
+_ASKS_CHANGE = re.compile(
+    r"\bhow much\b.*\b(?:rise|rises|rose|risen|fall|falls|fell|fallen|drop|drops|dropped|climb|climbed"
+    r"|jump|jumped|increase|increased|decrease|decreased|grow|grew|grown|soar|soared|surge|surged"
+    r"|slump|slumped|plunge|plunged|decline|declined|go up|went up|gone up|go down|went down|gone down"
+    r"|cut)\b"
+    r"|\bhow much\b.*\bby\W*$",  # "How much did they raise the price by?"
+    re.IGNORECASE,
+)
+
+
 def asks_for_money(question: str) -> bool:
     """Whether the question asks what something costs, pays or is worth."""
     if _ASKS_MONEY.search(question):
-        return True
+        return not _ASKS_CHANGE.search(question)
     # Or names a thing and its price, as people type into a search box: "Bitcoin price?",
     # "cost of a Big Mac". Not "Oil prices?", which asks for the news about them, nor "Why
     # price rises?", which asks for a cause.

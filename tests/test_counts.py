@@ -87,6 +87,9 @@ def test_the_highlight_of_a_count_question_is_the_sentence_that_gives_the_count(
         ("What starting price did Tesla announce for the Cybertruck?", True),
         ("What is the price of a ticket?", True),
         ("How much venture funding has the startup raised?", True),
+        ("How much did Portline raise?", True),
+        ("How much did Portline raise in its listing?", True),
+        ("How much money did the appeal bring in?", True),
         ("What does a season pass cost?", True),
         # A thing and its price, as typed into a search box.
         ("Bitcoin price?", True),
@@ -97,6 +100,10 @@ def test_the_highlight_of_a_count_question_is_the_sentence_that_gives_the_count(
         ("How much did he weigh?", False),
         ("How much did online sales grow in the third quarter?", False),
         ("How much did the central bank raise rates?", False),
+        # By how much a price changed: news gives that in per cent as often as in money.
+        ("How much did oil prices rise on Monday?", False),
+        ("How much did they raise the fare by?", False),
+        ("How much will ticket prices go up?", False),
         ("How many protesters died in the fuel price protests?", False),
         ("What costs rose the most?", False),
     ],

@@ -157,8 +157,10 @@ def test_a_price_question_is_not_found_when_no_passage_names_a_sum(archive: Arch
     [
         ("Harbourline share price?", True),
         ("What price did Harbourline set for its shares?", True),
+        ("How much did Harbourline raise?", True),
         # Close in meaning (0.58), and the passage names a sum, but of another company's shares.
         ("Portline share price?", False),
+        ("How much did Portline raise?", False),
     ],
 )
 def test_a_price_question_is_answered_only_from_a_story_about_what_is_priced(
@@ -168,6 +170,13 @@ def test_a_price_question_is_answered_only_from_a_story_about_what_is_priced(
     hits = archive.search(question).hits
     assert bool(hits) is answered
     assert not hits or "$2.1bn" in hits[0].text
+
+
+def test_a_question_on_how_much_a_price_changed_is_answered_in_per_cent(archive: Archive) -> None:
+    archive.ingest(_draft("test", LISTING_JSONL))
+    hits = archive.search("How much did Harbourline's share price rise on its first day of trading?").hits
+    # Not the listing's $2.1bn, which a sum-first ranking would put above the answer.
+    assert hits[0].text == "The shares rose 8 per cent on their first day of trading."
 
 
 def test_a_price_question_quotes_the_passage_that_names_a_sum_first(archive: Archive) -> None:
