@@ -53,7 +53,7 @@ _PROMOTION = re.compile(
     r"""^(?:
         (?:read|see|watch|listen|also\ read|read\ more|see\ more|see\ also|more|related
            (?:\ (?:post|posts|story|stories|article|articles|coverage|reading|content))?
-           |you\ may\ also\ like|you\ might\ also\ like|further\ reading)\s*:
+           |you\ may\ also\ like|you\ might\ also\ like|further\ reading|don['’]t\ miss)\s*:
       | also\ on\ [\w-]+(?:\.[\w-]+)+\b
       | like\ this\ (?:story|article)\?
       | follow\ .{0,80}\bon\ (?:facebook|twitter|instagram|x|youtube|tiktok)\b
@@ -91,6 +91,10 @@ _STAMP_MAX_WORDS = 8
 # moment could take the whole bot down. Extraction is tens of milliseconds of CPU, so
 # queueing costs little on a machine with a couple of cores.
 _EXTRACTING = threading.Lock()
+# "Click To Tweet" boxes (WordPress's Social Warfare and Better Click To Tweet plugins) set a
+# sentence of the article apart with a button: the sentence is text, the button is not, and
+# left in it would end the sentence ("…offline business.Click To Tweet").
+_TWEET_BUTTONS = "//*[contains(concat(' ', normalize-space(@class), ' '), 'ctt-btn ')]"
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ")
 _DOMAIN_ENDINGS = ("", "com", "net", "org", "couk", "comau", "news")
 # A first paragraph this short, without end punctuation, that shares this share of its
@@ -141,6 +145,8 @@ def _extract_article(html: str, url: str | None) -> Draft | None:
         return None
     _lift_embedded_posts(tree)
     _drop_hover_cards(tree)
+    for button in tree.xpath(_TWEET_BUTTONS):
+        button.drop_tree()
     _drop_link_lists(tree)
     _drop_teasers(tree)
     # Precision first: on real news pages (bench/extraction.py) it drops newsletter boxes

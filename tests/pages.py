@@ -29,9 +29,17 @@ FURTHER_READING = {
     "tolls": "Tunnel tolls to rise in January",
     "trams": "Eleven facts about the old tram line",
 }
+# A sentence set apart for sharing, as WordPress's Social Warfare plugin prints it: between
+# paragraphs, not in one.
+CLICK_TO_TWEET = (
+    '</p><a href="https://twitter.com/intent/tweet?text=..." rel="nofollow"><span class="sw-click-to-tweet">'
+    '<span class="sw-ctt-text">{}</span><span class="sw-ctt-btn">Click To Tweet<i class="sw"></i></span>'
+    "</span></a><p>"
+)
 # Paragraphs inside the article body that promote something else.
 PROMOTIONS = [
     "Read more: Ferry timetable changes from Monday",
+    "DON'T MISS: Tunnel tolls to rise in January",
     "Also on gazette.example.com Ten things to do this weekend",
     "Like this story? Share it with a friend!",
     "Subscribe to the Harbour Gazette morning newsletter",
@@ -197,7 +205,7 @@ def routes(base: str) -> dict[str, Handler]:
                     FURNITURE[1],
                     PROMOTIONS[0],
                     PROMOTIONS[1],
-                    ARTICLE_TEXT[1],
+                    CLICK_TO_TWEET.format(ARTICLE_TEXT[1]),
                     ARTICLE_TEXT[2].replace("Anna Keller", HOVER_CARD_NAME),
                     *PROMOTIONS[2:],
                     FURNITURE[0],
