@@ -97,16 +97,53 @@ def states_count(counted: tuple[str, ...], text: str) -> bool:
     if not counted:
         return any(_is_figure(w) for w in ws)
     wanted = {stem(w) for w in counted}
-    reach = CASUALTY_REACH if wanted & _CASUALTY_STEMS else COUNT_REACH
+    casualties = not wanted.isdisjoint(_CASUALTY_STEMS)
+    victims = wanted - _CASUALTY_STEMS
+    if casualties and any(_counts_casualties(victims, words(s)) for s in _SENTENCE_END.split(text)):
+        return True
     tallies = False
     for i, w in enumerate(ws):
         if _is_figure(w):
-            if any(stem(after) in wanted for after in ws[i + 1 : i + 1 + reach]):
+            if not casualties and any(stem(after) in wanted for after in ws[i + 1 : i + 1 + COUNT_REACH]):
                 return True
             tallies = tallies or (i > 0 and ws[i - 1] in _TALLY_WORDS)
     # Only a passage with "to", "at" or "reached" before a figure gets a second,
     # sentence-aware look: most have none.
     return tallies and any(_updates_tally(wanted, match) for match in _TALLY.finditer(text))
+
+
+def _counts_casualties(victims: set[str], sentence: list[str]) -> bool:
+    """Whether a figure in the sentence counts the dead or hurt: "four deaths", "11 people
+    were killed", the victims the question names, dead or hurt later in the sentence ("106
+    protesters in 21 cities have been killed"), or whoever the figure's subject is, when its
+    verb says they died ("Two United States service members have been killed"). Not "13,000
+    US troops remain", nor "3,000 people marched to mourn the dead"."""
+    for i, w in enumerate(sentence):
+        if _is_figure(w):
+            after = [stem(a) for a in sentence[i + 1 :]]
+            if not _CASUALTY_STEMS.isdisjoint(after[:CASUALTY_REACH]):
+                return True
+            if not victims.isdisjoint(after[:COUNT_REACH]) and not _CASUALTY_STEMS.isdisjoint(after):
+                return True
+            if _dies(sentence[i + 1 : i + 1 + _SUBJECT_REACH]):
+                return True
+    return False
+
+
+# "Two United States service members | have been killed": a figure's subject can run a few
+# words before its verb, up to the next figure.
+_SUBJECT_REACH = 8
+_CASUALTY_VERBS = frozenset("killed injured wounded hurt".split())
+_AUXILIARIES = frozenset("is are was were been".split())
+
+
+def _dies(following: list[str]) -> bool:
+    for j, w in enumerate(following):
+        if _is_figure(w):
+            return False
+        if w == "died" or (w in _CASUALTY_VERBS and j > 0 and following[j - 1] in _AUXILIARIES):
+            return True
+    return False
 
 
 def _updates_tally(wanted: set[str], tally: re.Match[str]) -> bool:

@@ -164,6 +164,22 @@ FIRE_JSONL = {
     ),
 }
 
+# A story that gives the toll in other words than a question would ("members of the crew"),
+# beside a figure of the very people the question names.
+CRASH_JSONL = {
+    "url": "https://coast.example.com/news/bodo-helicopter-crash",
+    "title": "Coastguard helicopter crashes off Bodø",
+    "publisher": "Coast Gazette",
+    "published": "2024-10-08",
+    "text": (
+        "Two members of the helicopter's crew were killed when it came down in the sea off Bodø "
+        "on Tuesday during a night rescue exercise, the coastguard said.\n\n"
+        "About 600 coastguard officers serve in the northern command, which flies four such "
+        "helicopters from its base at Bodø.\n\n"
+        "The cause of the crash is not yet known, and the remaining helicopters have been grounded."
+    ),
+}
+
 # A story that names the speaker and the subject in one paragraph and quotes her in the next.
 LANES_JSONL = {
     "url": "https://citydesk.example.com/news/harbour-road-bike-lanes",

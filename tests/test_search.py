@@ -16,6 +16,7 @@ from retrieval.search import LONG_QUESTION_RAISE, Candidate, close_call, reread_
 from retrieval.sources import _draft
 from retrieval.store import Passage
 from tests.samples import (
+    CRASH_JSONL,
     FIRE_JSONL,
     FLOOD_JSONL,
     HARBOUR_JSONL,
@@ -356,6 +357,16 @@ def test_a_question_about_the_dead_quotes_the_toll_before_other_figures_of_peopl
 ) -> None:
     archive.ingest(_draft("test", FIRE_JSONL))
     assert "four deaths" in archive.search(question).hits[0].text
+
+
+def test_a_question_about_the_dead_quotes_the_toll_not_a_head_count_of_the_same_people(
+    archive: Archive,
+) -> None:
+    archive.ingest(_draft("test", CRASH_JSONL))
+    # "About 600 coastguard officers serve…" counts the officers the question names, but
+    # not the dead; "Two members of the crew were killed" does.
+    hits = archive.search("How many coastguard officers died in the helicopter crash?").hits
+    assert hits[0].text.startswith("Two members of the helicopter's crew were killed")
 
 
 def test_a_how_many_question_quotes_the_updated_count_of_a_developing_story(archive: Archive) -> None:
