@@ -70,6 +70,9 @@ CASUALTIES = (
 )
 CASUALTY_REACH = 3
 _CASUALTY_STEMS = frozenset(stem(w) for w in CASUALTIES)
+# Every word whose stem is one of theirs, and a few more ("skill"): a cheap first look, run
+# on lower-cased text (case-blind matching is several times slower).
+_SPEAKS_OF_CASUALTIES = re.compile("|".join(sorted(_CASUALTY_STEMS)))
 
 
 def counted_words(question: str) -> tuple[str, ...] | None:
@@ -93,15 +96,19 @@ def counted_words(question: str) -> tuple[str, ...] | None:
 
 def states_count(counted: tuple[str, ...], text: str) -> bool:
     """Whether `text` gives a figure for what is counted (any figure, when that is unsaid)."""
-    ws = words(text)
     if not counted:
-        return any(_is_figure(w) for w in ws)
+        return any(_is_figure(w) for w in words(text))
     wanted = {stem(w) for w in counted}
     casualties = not wanted.isdisjoint(_CASUALTY_STEMS)
-    victims = wanted - _CASUALTY_STEMS
-    if casualties and any(_counts_casualties(victims, words(s)) for s in _SENTENCE_END.split(text)):
-        return True
+    if casualties:
+        # Most passages speak of no dead or hurt: one scan of the text settles those.
+        if not _SPEAKS_OF_CASUALTIES.search(text.lower()):
+            return False
+        victims = wanted - _CASUALTY_STEMS
+        if any(_counts_casualties(victims, words(s)) for s in _SENTENCE_END.split(text)):
+            return True
     tallies = False
+    ws = words(text)
     for i, w in enumerate(ws):
         if _is_figure(w):
             if not casualties and any(stem(after) in wanted for after in ws[i + 1 : i + 1 + COUNT_REACH]):
@@ -120,10 +127,11 @@ def _counts_casualties(victims: set[str], sentence: list[str]) -> bool:
     US troops remain", nor "3,000 people marched to mourn the dead"."""
     for i, w in enumerate(sentence):
         if _is_figure(w):
-            after = [stem(a) for a in sentence[i + 1 :]]
-            if not _CASUALTY_STEMS.isdisjoint(after[:CASUALTY_REACH]):
+            if any(stem(a) in _CASUALTY_STEMS for a in sentence[i + 1 : i + 1 + CASUALTY_REACH]):
                 return True
-            if not victims.isdisjoint(after[:COUNT_REACH]) and not _CASUALTY_STEMS.isdisjoint(after):
+            if any(stem(a) in victims for a in sentence[i + 1 : i + 1 + COUNT_REACH]) and any(
+                stem(a) in _CASUALTY_STEMS for a in sentence[i + 1 :]
+            ):
                 return True
             if _dies(sentence[i + 1 : i + 1 + _SUBJECT_REACH]):
                 return True
