@@ -70,9 +70,15 @@ _LABELS = frozenset(
         "leave a comment", "tell us what you think", "tags", "share", "share this",
         "share this article", "share this story", "print", "email", "related", "related stories",
         "related articles", "more stories", "most read", "most popular", "trending",
-        "recommended", "don't miss",
+        "recommended", "don't miss", "story continues below", "story continues below gallery",
+        "story continues below advertisement", "article continues below", "continue reading below",
+        "staff report", "staff reports", "from staff reports",
     }
 )  # fmt: skip
+# A picture's credit standing where the picture was ("Main image credit: Getty").
+_CREDIT = re.compile(
+    r"(?:(?:main|top|lead|featured)\s+)?(?:image|photo|picture)s?\s+credits?\s*:", re.IGNORECASE
+)
 # A paragraph that is only an email address, a handle or a social profile: the reporter's
 # contact details. (A bare web address stays: it can be what the story is about.)
 _CONTACT = re.compile(
@@ -244,7 +250,7 @@ def _is_furniture(paragraph: str) -> bool:
         bool(_PROMOTION.match(paragraph))
         or label in _LABELS
         or bool(_CONTACT.fullmatch(paragraph.strip()))
-        or (n <= _STAMP_MAX_WORDS and bool(_STAMP.match(paragraph)))
+        or (n <= _STAMP_MAX_WORDS and bool(_STAMP.match(paragraph) or _CREDIT.match(paragraph)))
     )
 
 

@@ -47,13 +47,17 @@ PROMOTIONS = [
     "Follow Harbour Gazette on Facebook, Instagram and X.",
     "Get the Gazette delivered every morning. 12 issues for £9.99. Click here for details.",
 ]
-# What a page's widgets leave behind as paragraphs: labels and the reporter's contacts.
+# What a page's widgets leave behind as paragraphs: labels, bylines, credits and the
+# reporter's contacts.
 FURNITURE = [
     "Advertisement",
     "Updated at 1:23 p.m.",
     "Tell us what YOU think...",
     "maria.lopez@gazette.example.com",
     "twitter.com/marialopez",
+    "Story continues below advertisement",
+    "Staff Reports",
+    "Main image credit: Getty",
 ]
 ARTICLE_TEXT = [
     "The city council voted on Tuesday to close the old Harbour Bridge to cars from next spring, "
