@@ -155,5 +155,8 @@ def _ends_sentence(segment: str, match: re.Match[str]) -> bool:
     token = before.group(1).lstrip("\"'“‘(«[").lower()
     if token in _ABBREVIATIONS or (token in _NUMBER_ABBREVIATIONS and first.isdigit()):
         return False
-    # A single capital letter is an initial ("George W. Bush"), not a sentence end.
-    return not (len(token) == 1 and token.isalpha())
+    # Initials ("George W. Bush", "J.J. Abrams"), not a sentence end.
+    return _INITIALS.fullmatch(token) is None
+
+
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")

@@ -31,12 +31,14 @@ def test_sentences_respect_abbreviations_initials_and_quotes() -> None:
         "The call occurred on Nov. 27 and was held at the request of the Russian side. "
         "Gen. Charles Brown spoke with the U.S. Army. "
         "George W. Bush was not there. "
+        "The first two were directed by J.J. Abrams. "
         "“This information was given,” it said. Then it ended!"
     )
     assert sentences(text) == [
         "The call occurred on Nov. 27 and was held at the request of the Russian side.",
         "Gen. Charles Brown spoke with the U.S. Army.",
         "George W. Bush was not there.",
+        "The first two were directed by J.J. Abrams.",
         "“This information was given,” it said.",
         "Then it ended!",
     ]
