@@ -49,40 +49,33 @@ def test_states_count(counted: tuple[str, ...], text: str, states: bool) -> None
     assert states_count(counted, text) is states
 
 
+FIRE = "How many people died in the fire?"
+CRASH = "How many US soldiers died in the helicopter crash?"
+
+
 @pytest.mark.parametrize(
-    ("text", "states"),
+    ("question", "text", "states"),
     [
-        ("The fire service said there had been four deaths.", True),
-        ("Three people have died in the clashes.", True),
-        ("Eleven people were killed and 30 injured.", True),
-        ("More than 2.5 million of these deaths were in India.", True),
+        (FIRE, "The fire service said there had been four deaths.", True),
+        (FIRE, "Three people have died in the clashes.", True),
+        (FIRE, "Eleven people were killed and 30 injured.", True),
+        (FIRE, "More than 2.5 million of these deaths were in India.", True),
         # The subject of "have been killed", a few words before it.
-        ("Two United States service members have been killed in a helicopter crash.", True),
-        ("Four members of the same family died in the blaze.", True),
+        (FIRE, "Two United States service members have been killed in a helicopter crash.", True),
+        (FIRE, "Four members of the same family died in the blaze.", True),
         # Figures of people, but not of the dead or hurt.
-        ("About 200 people living nearby were evacuated.", False),
-        ("Some 3,000 people marched to mourn the dead.", False),
-        ("Two hundred people were evacuated after the fire killed a firefighter.", False),
-        ("Roughly 13,000 US troops remain in Afghanistan.", False),
+        (FIRE, "About 200 people living nearby were evacuated.", False),
+        (FIRE, "Some 3,000 people marched to mourn the dead.", False),
+        (FIRE, "Two hundred people were evacuated after the fire killed a firefighter.", False),
+        # The dead that a question names: counted dead, not counted.
+        (CRASH, "Two United States service members have been killed in a helicopter crash.", True),
+        (CRASH, "At least 106 soldiers in 21 cities have been killed.", True),
+        (CRASH, "Roughly 13,000 US troops remain in Afghanistan.", False),
+        (CRASH, "About 5,000 US soldiers are based at the airfield.", False),
     ],
 )
-def test_a_question_about_the_dead_counts_deaths_not_people(text: str, states: bool) -> None:
-    counted = counted_words("How many people died in the fire?")
-    assert counted is not None and states_count(counted, text) is states
-
-
-@pytest.mark.parametrize(
-    ("text", "states"),
-    [
-        ("Two United States service members have been killed in a helicopter crash.", True),
-        ("At least 106 soldiers in 21 cities have been killed.", True),
-        # A figure of US soldiers, but not of the dead.
-        ("Roughly 13,000 US troops remain in Afghanistan.", False),
-        ("About 5,000 US soldiers are based at the airfield.", False),
-    ],
-)
-def test_a_question_about_named_dead_counts_them_dead(text: str, states: bool) -> None:
-    counted = counted_words("How many US soldiers died in the helicopter crash?")
+def test_a_question_about_the_dead_counts_the_dead(question: str, text: str, states: bool) -> None:
+    counted = counted_words(question)
     assert counted is not None and states_count(counted, text) is states
 
 
