@@ -167,7 +167,8 @@ def _is_figure(word: str) -> bool:
 
 
 # "How much do tickets cost / did they pay / is it worth / funding did it raise", "What
-# (starting) price", "What is the price", "What does it cost": the answer is a sum of money.
+# (starting) price", "What is the price", "What does it cost", "What did it sell for": the
+# answer is a sum of money.
 # "How much" alone is not enough ("how much did he weigh", "how much did sales grow").
 MONEY_WORDS = frozenset(
     "cost costs costing price prices priced pay pays paid charge charges charged fee fees fine "
@@ -179,7 +180,8 @@ _RAISES_MONEY = r"\brais(?:e|es|ed|ing)(?=\s*(?:$|[?.!,;]|\b(?:in|from|with|at|f
 _ASKS_MONEY = re.compile(
     rf"\bhow much\b.*?(?:\b(?:{'|'.join(sorted(MONEY_WORDS))})\b|{_RAISES_MONEY})"
     r"|^\W*what\s+(?:(?:is|was|will be)\s+the\s+)?(?:\w+\s+)?(?:price|cost|fee|fare)\b"
-    r"|^\W*what\s+(?:does|do|did|will|would)\b.*\bcost\b",
+    r"|^\W*what\s+(?:does|do|did|will|would)\b.*\bcost\b"
+    r"|\b(?:what|how much)\b.*\b(?:sell|sells|selling|sold|retail|retails|retailing)\s+(?:for|at)\b",
     re.IGNORECASE,
 )
 # A sum: a currency sign or code next to a figure ("$12.9bn", "HK$88 billion", "Rs 500",

@@ -104,6 +104,8 @@ def test_the_highlight_of_a_count_question_is_the_sentence_that_gives_the_count(
         ("How much did Portline raise in its listing?", True),
         ("How much money did the appeal bring in?", True),
         ("What does a season pass cost?", True),
+        ("What did the Banksy painting sell for at auction?", True),
+        ("How much does the 16-inch MacBook Pro retail for?", True),
         # A thing and its price, as typed into a search box.
         ("Bitcoin price?", True),
         ("cost of a Big Mac", True),
@@ -119,6 +121,7 @@ def test_the_highlight_of_a_count_question_is_the_sentence_that_gives_the_count(
         ("How much will ticket prices go up?", False),
         ("How many protesters died in the fuel price protests?", False),
         ("What costs rose the most?", False),
+        ("What did the company sell to pay its debts?", False),
     ],
 )
 def test_asks_for_money(question: str, asks: bool) -> None:
