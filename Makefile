@@ -43,6 +43,7 @@ run: $(VENV)/.installed
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.retrieval
 	$(BIN)/python -m bench.wordings --reuse
+	$(BIN)/python -m bench.typos --reuse
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.speed
 	$(BIN)/python -m bench.runtimes

@@ -194,6 +194,7 @@ def answer_json(answer: Answer) -> dict[str, object]:
     near = answer.nearest
     return {
         "question": answer.question,
+        "read_as": answer.read_as,
         "answered": answer.answered,
         "nearest": None
         if near is None

@@ -116,9 +116,11 @@ def pack(blocks: Sequence[str], limit: int = MAX_MESSAGE, separator: str = "\n\n
 
 
 def answer_messages(answer: Answer, articles_held: int) -> list[str]:
+    # A question read otherwise than typed says so first, so that a wrong reading is seen.
+    read_as = [f"<i>I read that as: {html.escape(answer.read_as)}</i>"] if answer.read_as else []
     if not answer.answered:
-        return [not_found_html(articles_held, answer.nearest)]
-    return pack(answer_blocks(answer.hits))
+        return pack([*read_as, not_found_html(articles_held, answer.nearest)])
+    return pack([*read_as, *answer_blocks(answer.hits)])
 
 
 def plain_text(message: str) -> str:

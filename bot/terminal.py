@@ -31,7 +31,7 @@ def source_line(title: str, publisher: str | None, published: str | None) -> str
 
 def format_answer(answer: Answer, articles_held: int, color: bool) -> str:
     width = max(40, min(100, shutil.get_terminal_size((88, 24)).columns)) - 4
-    lines = [answer.question, ""]
+    lines = [answer.question, *([f"  (read as: {answer.read_as})"] if answer.read_as else []), ""]
     if not answer.answered:
         lines.append(
             textwrap.fill(

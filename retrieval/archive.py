@@ -56,6 +56,7 @@ from retrieval.search import (
     source_of,
     with_copies,
 )
+from retrieval.spelling import read_as
 from retrieval.store import Article, Copy, Draft, Store
 from retrieval.text import content_hash
 from retrieval.urls import canonical_url
@@ -444,7 +445,13 @@ class Archive:
 
     def search(self, question: str, k: int | None = None) -> Answer:
         q = check_question(question)
-        k = self.top_k if k is None else k
+        # A misspelt word is read as the archive's word it was meant for, and the reader is
+        # told so: "plauge" as "plague" (`spelling`).
+        meant = read_as(q, self.store.passages_holding)
+        answer = self._search(meant or q, self.top_k if k is None else k)
+        return replace(answer, question=q, read_as=meant) if meant else answer
+
+    def _search(self, q: str, k: int) -> Answer:
         index = self._ready_index()
         terms = keyword_terms(q)
         if asks_for_the_news(q, terms):

@@ -82,6 +82,9 @@ class Answer:
     # (the sum a price question wants). Named to the reader, who may find more in it than
     # a quote could give.
     nearest: Source | None = None
+    # How the question was read, when a misspelt word in it was read as another ("plauge
+    # china" as "plague china"): what was searched for, and what the reader is shown.
+    read_as: str | None = None
 
     @property
     def answered(self) -> bool:

@@ -399,13 +399,14 @@ class Store:
         # the words' passage counts: the fixed cap keeps it flat in a huge archive, where a
         # word in 2,000 passages is a topic word the dense search covers anyway.
         cap = min(int(COMMON_TERM_SHARE * total), COMMON_TERM_PASSAGES)
-        kept = [term for term in terms if self._passages_holding(term, cap + 1) <= cap]
+        kept = [term for term in terms if self.passages_holding(term, cap + 1) <= cap]
         if kept:
             return kept
         # Never none: a question of only common words still searches by its rarest two.
-        return sorted(terms, key=lambda term: self._passages_holding(term, total))[:2]
+        return sorted(terms, key=lambda term: self.passages_holding(term, total))[:2]
 
-    def _passages_holding(self, term: str, up_to: int) -> int:
+    def passages_holding(self, term: str, up_to: int) -> int:
+        """How many passages hold the word (by the keyword index's stem), counting up to `up_to`."""
         return int(
             self._db()
             .execute(

@@ -146,6 +146,14 @@ async def test_a_slow_answer_shows_typing_first(bot: FakeTelegram, monkeypatch: 
     assert int(action["chat_id"]) == USER and action["action"] == "typing"
 
 
+async def test_a_misspelt_question_is_answered_saying_how_it_was_read(bot: FakeTelegram) -> None:
+    message = bot.user_message("Which missiel did the generasl talk about?")
+    [reply] = await replies_to(bot, message)
+    text = reply["text"]
+    assert text.startswith("<i>I read that as: Which missile did the generals talk about?</i>")
+    assert "Oreshnik" in text
+
+
 async def test_unanswerable_question_says_so_honestly(bot: FakeTelegram) -> None:
     message = bot.user_message("What is the capital of Peru?")
     [reply] = await replies_to(bot, message)

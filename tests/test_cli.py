@@ -109,11 +109,29 @@ def test_ask_json_has_the_documented_shape(ingested: Path, capsys: pytest.Captur
     }
 
 
+def test_a_misspelt_question_shows_how_it_was_read(
+    ingested: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "ask", "--json", "What missiel did the generals talk about?")
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["question"] == "What missiel did the generals talk about?"
+    assert answer["read_as"] == "What missile did the generals talk about?"
+    assert "Oreshnik" in answer["passages"][0]["text"]
+    code, out, _ = run(capsys, "ask", "What missiel did the generals talk about?")
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "What missiel did the generals talk about?",
+        "  (read as: What missile did the generals talk about?)",
+    ]
+
+
 def test_unanswerable_question_is_not_found(ingested: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "ask", "--json", "What is the capital of Peru?")
     assert code == 0
     assert json.loads(out) == {
         "question": "What is the capital of Peru?",
+        "read_as": None,
         "answered": False,
         "nearest": None,
         "passages": [],

@@ -204,6 +204,17 @@ def test_a_story_is_named_as_the_one_asked_about_only_when_it_holds_the_question
     assert answer.hits == [] and answer.nearest is not None and answer.nearest.url == SAMPLE_URL
 
 
+def test_a_misspelt_question_is_read_as_meant_and_says_so(archive: Archive) -> None:
+    meant = archive.search("Which missile did the generals talk about?")
+    answer = archive.search("Which missiel did the generasl talk about?")
+    assert answer.read_as == "Which missile did the generals talk about?"
+    assert answer.question == "Which missiel did the generasl talk about?"
+    assert [hit.text for hit in answer.hits] == [hit.text for hit in meant.hits]
+    # Words the archive has never seen, and no slip from one it has, are searched as typed.
+    assert archive.search("Who chairs Portline's board?").read_as is None
+    assert archive.search("Which missile did the generals talk about?").read_as is None
+
+
 def test_short_paraphrased_questions_are_still_answered(archive: Archive) -> None:
     assert "Oreshnik" in archive.search("Which weapon did the two military chiefs discuss?").hits[0].text
 

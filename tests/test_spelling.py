@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+
+from retrieval.spelling import read_as, slips
+
+# How many passages of a made-up archive hold each word.
+HELD = {
+    "rape": 20,
+    "plague": 40,
+    "china": 90,
+    "dropped": 12,
+    "roped": 30,
+    "sweden": 25,
+    "assange": 8,
+    "indian": 5,
+}
+
+
+def held(word: str, up_to: int) -> int:
+    return min(HELD.get(word, 0), up_to)
+
+
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        ("plauge china", "plague china"),  # two letters swapped
+        ("Charges droped?", "Charges dropped?"),  # a doubled letter typed once, not "roped"
+        ("Why did sweeden drop it", "Why did sweden drop it"),  # a letter typed twice
+        ("ASSNAGE in Sweden", "ASSANGE in Sweden"),  # as the question wrote it
+        ("Plauge in China?", "Plague in China?"),
+    ],
+)
+def test_a_slip_is_read_as_the_archives_word(question: str, meant: str) -> None:
+    assert read_as(question, held) == meant
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "plague china",  # nothing misspelt
+        "Who is Portline's chief executive?",  # never heard of, and no slip from a stored word
+        "Police in Indiana",  # a longer word of its own, not "Indian" with a letter added
+    ],
+)
+def test_a_word_no_slip_explains_is_left_alone(question: str) -> None:
+    assert read_as(question, held) is None
+
+
+def test_short_words_are_left_alone() -> None:
+    # "rpae" is one swap from "rape", but words this short are one slip from too many.
+    assert read_as("rpae plauge", held) == "rpae plague"
+
+
+def test_slips_keep_the_first_letter() -> None:
+    assert "plague" in slips("plauge")
+    assert "dropped" in slips("droped") and "roped" not in slips("droped")
+    assert "sweden" in slips("sweeden")
+    assert all(s[0] == "p" for s in slips("plauge"))
