@@ -23,9 +23,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def slips(word: str) -> list[str]:
-    """What `word` may have been meant as: two neighbouring letters swapped back ("plauge"),
-    a letter doubled ("droped") or a letter typed twice once ("sweeden"), in that order,
-    without `word` itself. The first letter stays: it is the one people get right.
+    """What `word` may have been meant as, in this order: two neighbouring letters swapped
+    back ("plauge" -> "plague"), a letter doubled where one was typed ("droped" ->
+    "dropped"), a letter typed twice typed once ("sweeden" -> "sweden"); never `word`
+    itself. The first letter stays: it is the one people get right.
 
     Not any letter dropped: a word the archive lacks is often a longer word of its own
     ("Indiana", "Notre", "resigned"), which dropping a letter would read as another
