@@ -211,6 +211,9 @@ async def answer_question(message: Message, question: str, context: BotContext) 
 async def _send_answer(message: Message, answer: Answer, query: str, context: BotContext) -> None:
     held = 0 if answer.answered else (await asyncio.to_thread(context.archive.stats)).articles
     texts = replies.answer_messages(answer, held)
+    # What a reply or "More" carries on from is the question as read, which the reader
+    # was shown: a slip is read once, not again in every follow-up.
+    query = answer.read_as or query
     markup = None
     if answer.answered and len(answer.hits) >= context.settings.top_k:
         token = secrets.token_urlsafe(9)

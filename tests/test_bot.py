@@ -152,6 +152,12 @@ async def test_a_misspelt_question_is_answered_saying_how_it_was_read(bot: FakeT
     text = reply["text"]
     assert text.startswith("<i>I read that as: Which missile did the generals talk about?</i>")
     assert "Oreshnik" in text
+    # A reply to the answer carries on from the question as read, and says nothing of it.
+    await asyncio.sleep(0.5)
+    answer_id = max(bot.messages)[1]
+    follow = bot.user_message("Who asked for the call?", reply_to={**bot.messages[(USER, answer_id)]})
+    [second] = await replies_to(bot, follow)
+    assert "read that as" not in second["text"]
 
 
 async def test_unanswerable_question_says_so_honestly(bot: FakeTelegram) -> None:
