@@ -4,7 +4,7 @@
 
 Each answerable development question, and each of bench.wordings' re-worded ones, is asked
 with one slip in its longest word (in the word's middle): two letters swapped, a letter
-typed twice, a letter left out, or a wrong letter. Prints Recall@1, Recall@5 and MRR@5 for
+typed twice, a letter left out, a wrong letter, or the key beside the right one. Prints Recall@1, Recall@5 and MRR@5 for
 each kind of slip, newsbot reading misspelt words as the archive's words it was one slip
 from (`retrieval/spelling.py`) beside the same search of the words as typed, and how many
 of the questions as written (the near misses too) newsbot reads otherwise than typed.
@@ -25,11 +25,15 @@ from retrieval.encoder import load_encoder
 from retrieval.search import Answer
 
 K = 5
+# The key to the right on a QWERTY keyboard (the row's last key: the one to its left).
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+NEXT_KEY = {row[i]: row[i + 1] if i + 1 < len(row) else row[i - 1] for row in _ROWS for i in range(len(row))}
 SLIPS: dict[str, Callable[[str, int], str]] = {
     "swapped": lambda w, i: w[: i - 1] + w[i] + w[i - 1] + w[i + 1 :],
     "typed twice": lambda w, i: w[:i] + w[i] + w[i:],
     "left out": lambda w, i: w[:i] + w[i + 1 :],
     "wrong letter": lambda w, i: w[:i] + ("e" if w[i] != "e" else "a") + w[i + 1 :],
+    "next key": lambda w, i: w[:i] + NEXT_KEY.get(w[i].lower(), w[i]) + w[i + 1 :],
 }
 
 
