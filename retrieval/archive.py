@@ -447,7 +447,7 @@ class Archive:
         q = check_question(question)
         # A misspelt word is read as the archive's word it was meant for, and the reader is
         # told so: "plauge" as "plague" (`spelling`).
-        meant = read_as(q, self.store.passages_holding)
+        meant = read_as(q, self.store.passages_holding, self.encoder.knows_word)
         answer = self._search(meant or q, self.top_k if k is None else k)
         return replace(answer, question=q, read_as=meant) if meant else answer
 

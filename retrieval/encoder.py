@@ -19,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import numpy as np
 
 from retrieval.errors import NewsbotError
-from retrieval.onnx_encoder import default_cache_dir, unit_rows
+from retrieval.onnx_encoder import default_cache_dir, unit_rows, whole_words
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,6 +54,11 @@ class Encoder(Protocol):
         """`encode` and `encode_tokens` together, from one reading where the runtime allows."""
         ...
 
+    def knows_word(self, word: str) -> bool:
+        """Whether the model's tokenizer holds the word whole: a word in common use, which
+        is no misspelling, whether or not the archive holds it (`retrieval/spelling.py`)."""
+        ...
+
 
 def vectors_key(encoder: Encoder) -> str:
     """What the store and the index record as the origin of a set of vectors."""
@@ -75,6 +80,10 @@ class SentenceTransformerEncoder:
         if not dim:
             raise NewsbotError(f"The embedding model {name} does not say its vector size.")
         self.dim = int(dim)
+        self._words = whole_words(self._model.tokenizer.get_vocab())
+
+    def knows_word(self, word: str) -> bool:
+        return word.lower() in self._words
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         if not texts:
@@ -142,6 +151,9 @@ class Bf16Passages:
 
     def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
         return self.base.encode_with_tokens(texts)
+
+    def knows_word(self, word: str) -> bool:
+        return self.base.knows_word(word)
 
 
 def cpu_has_fast_bf16(cpuinfo: str | None = None) -> bool:

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,6 +83,10 @@ class OnnxEncoder:
         # The tokenizer's own settings (truncation length, no padding) were fixed at export;
         # nothing here changes them, so threads may share it.
         self._tokenizer = Tokenizer.from_file(str(export.folder / "tokenizer.json"))
+        self._words = whole_words(self._tokenizer.get_vocab())
+
+    def knows_word(self, word: str) -> bool:
+        return word.lower() in self._words
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         if not texts:
@@ -303,3 +307,9 @@ def _agreement(model, exported: OnnxEncoder) -> float:  # type: ignore[no-untype
     )
     ours = exported.encode(list(PROBES))
     return float((np.asarray(reference, dtype=np.float32) * ours).sum(axis=1).min())
+
+
+def whole_words(vocabulary: Iterable[str]) -> frozenset[str]:
+    """A tokenizer's vocabulary as the lower-case words it holds whole (WordPiece marks
+    word pieces "##"; SentencePiece and byte-level BPE mark word starts "▁" and "Ġ")."""
+    return frozenset(t.lstrip("▁Ġ").lower() for t in vocabulary if not t.startswith("##"))

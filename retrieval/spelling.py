@@ -2,11 +2,11 @@
 
 "plauge china" finds nothing by its words and little by its meaning: the sentence encoder
 cuts an unknown word into meaningless pieces, and the keyword search has no such word. So a
-word that no stored passage holds is replaced by the one-slip variant of it that the most
-passages hold. Only the slips that typing makes most (two letters swapped, a letter typed
-twice, a doubled letter typed once) are tried, about two per letter of the word, each one
-indexed look-up: a question about what the archive has never heard of ("Portline") pays a
-millisecond or two and keeps its words, since none of theirs is one slip from a stored word.
+word that no stored passage holds, and that is no word in common use, is replaced by the
+one-slip variant of it that the most passages hold. Only the slips that typing makes most
+are tried (`slips`), about four per letter of the word, each one indexed look-up: a
+question about what the archive has never heard of ("Portline") pays a millisecond or two
+and keeps its words, since none of theirs is one slip from a stored word.
 """
 
 from __future__ import annotations
@@ -20,33 +20,42 @@ MIN_LETTERS = 5
 # counting is not worth its time.
 COUNT_UP_TO = 200
 _WORD = re.compile(r"[^\W\d_]+")
+# The keys beside each key in its row of a QWERTY keyboard: where a finger slips to.
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_BESIDE = {row[i]: row[max(0, i - 1) : i] + row[i + 1 : i + 2] for row in _ROWS for i in range(len(row))}
 
 
 def slips(word: str) -> list[str]:
     """What `word` may have been meant as, in this order: two neighbouring letters swapped
     back ("plauge" -> "plague"), a letter doubled where one was typed ("droped" ->
-    "dropped"), a letter typed twice typed once ("sweeden" -> "sweden"); never `word`
-    itself. The first letter stays: it is the one people get right.
+    "dropped"), a letter typed twice typed once ("sweeden" -> "sweden"), a letter put back
+    where the key beside it was hit ("plsgue" -> "plague"); never `word` itself. The first
+    letter stays: it is the one people get right.
 
-    Not any letter dropped: a word the archive lacks is often a longer word of its own
-    ("Indiana", "Notre", "resigned"), which dropping a letter would read as another
-    ("Indian", "Note", "reigned")."""
+    Not any letter dropped or added, nor any wrong letter: a word the archive lacks is often
+    a longer word of its own ("Californians"), which they read as another ("Californias"),
+    and each costs 25 look-ups per letter (docs/relevance.md)."""
     swapped = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1)]
     doubled = [word[: i + 1] + word[i] + word[i + 1 :] for i in range(len(word))]
     undoubled = [word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1]]
-    return [w for w in dict.fromkeys(swapped + doubled + undoubled) if w != word]
+    beside = [word[:i] + key + word[i + 1 :] for i in range(1, len(word)) for key in _BESIDE.get(word[i], "")]
+    return [w for w in dict.fromkeys(swapped + doubled + undoubled + beside) if w != word]
 
 
-def read_as(question: str, passages_holding: Callable[[str, int], int]) -> str | None:
+def read_as(
+    question: str, passages_holding: Callable[[str, int], int], knows_word: Callable[[str], bool]
+) -> str | None:
     """The question with each word that no passage holds replaced by its likeliest meaning
     (`slips`, the one most passages hold), or None when no word was replaced.
-    `passages_holding(word, up_to)` counts the passages that hold a word, up to `up_to`."""
+    `passages_holding(word, up_to)` counts the passages that hold a word, up to `up_to`;
+    `knows_word(word)`: whether the word is in common use (`Encoder.knows_word`), and so
+    no slip, even where the archive lacks it ("Indiana", "resigned", "quote")."""
     replaced = False
     pieces: list[str] = []
     last = 0
     for match in _WORD.finditer(question):
         word = match.group(0)
-        if len(word) < MIN_LETTERS or passages_holding(word.lower(), 1):
+        if len(word) < MIN_LETTERS or passages_holding(word.lower(), 1) or knows_word(word):
             continue
         held = [(passages_holding(s, COUNT_UP_TO), s) for s in slips(word.lower())]
         count, meant = max(held, key=lambda pair: pair[0], default=(0, ""))

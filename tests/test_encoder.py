@@ -82,8 +82,11 @@ def test_the_packaged_model_runs_on_onnx_and_gives_the_sentence_transformers_vec
     encoder: Encoder,
 ) -> None:
     assert isinstance(encoder, OnnxEncoder)
-    reference = SentenceTransformerEncoder().encode(PASSAGES)
+    fallback = SentenceTransformerEncoder()
+    reference = fallback.encode(PASSAGES)
     ours = encoder.encode(PASSAGES)
+    # Both read the same tokenizer, so both know the same words.
+    assert fallback.knows_word("Indiana") and not fallback.knows_word("plauge")
     assert ours.shape == reference.shape == (len(PASSAGES), 384)
     assert (ours * reference).sum(axis=1).min() > 0.9999
     # Batches mix lengths; each row must still be the vector of its own text.
@@ -200,3 +203,9 @@ def test_bfloat16_passages_answer_as_fp32_ones_do(encoder: Encoder, data_dir: Pa
 def test_an_unknown_ingest_precision_is_refused() -> None:
     with pytest.raises(NewsbotError, match="fp32"):
         load_encoder(ingest_precision="fp16")
+
+
+def test_the_model_knows_words_in_common_use_but_not_slips(encoder: Encoder) -> None:
+    # What keeps "Indiana" from being read as a slip for an archive's "Indians".
+    assert encoder.knows_word("Indiana") and encoder.knows_word("resigned")
+    assert not encoder.knows_word("plauge") and not encoder.knows_word("Gerasimov")

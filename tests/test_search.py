@@ -504,6 +504,9 @@ class CountingEncoder:
         self.read += texts
         return self._encoder.encode_with_tokens(texts)
 
+    def knows_word(self, word: str) -> bool:
+        return self._encoder.knows_word(word)
+
 
 def test_a_reread_question_costs_one_reading_of_it_and_one_per_passage(
     data_dir: Path, encoder: Encoder

@@ -14,11 +14,20 @@ HELD = {
     "sweden": 25,
     "assange": 8,
     "indian": 5,
+    "indians": 3,
 }
+
+
+# Words in common use, as the model's tokenizer holds them whole.
+COMMON = {"indiana", "quote", "china"}
 
 
 def held(word: str, up_to: int) -> int:
     return min(HELD.get(word, 0), up_to)
+
+
+def knows(word: str) -> bool:
+    return word.lower() in COMMON
 
 
 @pytest.mark.parametrize(
@@ -29,10 +38,11 @@ def held(word: str, up_to: int) -> int:
         ("Why did sweeden drop it", "Why did sweden drop it"),  # a letter typed twice
         ("ASSNAGE in Sweden", "ASSANGE in Sweden"),  # as the question wrote it
         ("Plauge in China?", "Plague in China?"),
+        ("plsgue china", "plague china"),  # the key beside the right one
     ],
 )
 def test_a_slip_is_read_as_the_archives_word(question: str, meant: str) -> None:
-    assert read_as(question, held) == meant
+    assert read_as(question, held, knows) == meant
 
 
 @pytest.mark.parametrize(
@@ -40,20 +50,27 @@ def test_a_slip_is_read_as_the_archives_word(question: str, meant: str) -> None:
     [
         "plague china",  # nothing misspelt
         "Who is Portline's chief executive?",  # never heard of, and no slip from a stored word
-        "Police in Indiana",  # a longer word of its own, not "Indian" with a letter added
+        "Police in Indianna",  # one doubled letter from "Indiana", which no passage holds
     ],
 )
 def test_a_word_no_slip_explains_is_left_alone(question: str) -> None:
-    assert read_as(question, held) is None
+    assert read_as(question, held, knows) is None
+
+
+def test_a_word_in_common_use_is_no_slip() -> None:
+    # "Indiana" is one key from the archive's "Indians", but a word the model knows whole.
+    assert read_as("Indiana police", held, knows) is None
+    assert read_as("Indiana police", held, lambda word: False) == "Indians police"
 
 
 def test_short_words_are_left_alone() -> None:
     # "rpae" is one swap from "rape", but words this short are one slip from too many.
-    assert read_as("rpae plauge", held) == "rpae plague"
+    assert read_as("rpae plauge", held, knows) == "rpae plague"
 
 
 def test_slips_keep_the_first_letter() -> None:
     assert "plague" in slips("plauge")
     assert "dropped" in slips("droped") and "roped" not in slips("droped")
     assert "sweden" in slips("sweeden")
+    assert "plague" in slips("plsgue")
     assert all(s[0] == "p" for s in slips("plauge"))
