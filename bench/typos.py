@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from bench.devset import Question, contains_answer, questions, require_devset
 from bench.retrieval import build_archive
-from bench.wordings import NEAR_MISSES, REWORDED
+from bench.wordings import NEAR_MISSES, REWORDED, reworded_questions
 from retrieval.archive import Archive
 from retrieval.encoder import load_encoder
 from retrieval.search import Answer
@@ -82,10 +82,7 @@ def main() -> None:
     dev = {q.id: q for q in questions()}
     sets = {
         "development": [q for q in dev.values() if q.kind != "unanswerable"],
-        "re-worded": [
-            Question(f"{qid}-reworded-{n}", text, dev[qid].article_id, dev[qid].answer, dev[qid].kind)
-            for n, (qid, text) in enumerate(REWORDED, 1)
-        ],
+        "re-worded": reworded_questions(dev),
     }
     print("R@1 / R@5 / MRR@5 with one slip in each question's longest word\n")
     print(f"{'questions':12} {'slip':13} {'read as meant':>22} {'words as typed':>22}")

@@ -140,6 +140,15 @@ NEAR_MISSES = (
 )
 
 
+def reworded_questions(dev: dict[str, Question]) -> list[Question]:
+    """REWORDED as questions, each judged by the answer of the development question it
+    re-words."""
+    return [
+        Question(f"{qid}-reworded-{n}", text, dev[qid].article_id, dev[qid].answer, dev[qid].kind)
+        for n, (qid, text) in enumerate(REWORDED, 1)
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -158,10 +167,7 @@ def main() -> None:
     encoder = load_encoder()
     archive, urls = build_archive(encoder, args.reuse)
     dev = {q.id: q for q in questions()}
-    reworded = [
-        Question(f"{qid}-reworded-{n}", text, dev[qid].article_id, dev[qid].answer, dev[qid].kind)
-        for n, (qid, text) in enumerate(REWORDED, 1)
-    ]
+    reworded = reworded_questions(dev)
     near = [Question(f"near-{n}", text, None, None, "unanswerable") for n, text in enumerate(NEAR_MISSES, 1)]
     print(f"{len(reworded)} re-worded answerable questions, {len(near)} near misses\n")
     print_table(compare(archive, encoder, reworded + near, urls))
