@@ -19,6 +19,10 @@ MIN_LETTERS = 5
 # Of the variants of a word, the one more passages hold is meant; beyond this many, the
 # counting is not worth its time.
 COUNT_UP_TO = 200
+# Slips are few. A question with more words than this that neither the archive nor the
+# model knows is in other words than the archive's (another language, a field it has not
+# read about): guessing at each would be slow and wrong.
+MAX_UNSEEN = 3
 _WORD = re.compile(r"[^\W\d_]+")
 # The keys beside each key in its row of a QWERTY keyboard: where a finger slips to.
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -50,13 +54,20 @@ def read_as(
     `passages_holding(word, up_to)` counts the passages that hold a word, up to `up_to`;
     `knows_word(word)`: whether the word is in common use (`Encoder.knows_word`), and so
     no slip, even where the archive lacks it ("Indiana", "resigned", "quote")."""
+    unseen = [
+        match
+        for match in _WORD.finditer(question)
+        if len(match.group(0)) >= MIN_LETTERS
+        and not knows_word(match.group(0))
+        and not passages_holding(match.group(0).lower(), 1)
+    ]
+    if len(unseen) > MAX_UNSEEN:
+        return None
     replaced = False
     pieces: list[str] = []
     last = 0
-    for match in _WORD.finditer(question):
+    for match in unseen:
         word = match.group(0)
-        if len(word) < MIN_LETTERS or passages_holding(word.lower(), 1) or knows_word(word):
-            continue
         held = [(passages_holding(s, COUNT_UP_TO), s) for s in slips(word.lower())]
         count, meant = max(held, key=lambda pair: pair[0], default=(0, ""))
         if not count:

@@ -74,3 +74,10 @@ def test_slips_keep_the_first_letter() -> None:
     assert "sweden" in slips("sweeden")
     assert "plague" in slips("plsgue")
     assert all(s[0] == "p" for s in slips("plauge"))
+
+
+def test_a_question_in_words_the_archive_does_not_use_is_left_as_typed() -> None:
+    # One slip among three unseen words is read; among four, the question is in other
+    # words than the archive's (another language, another field), and guessing is wrong.
+    assert read_as("plauge Krankenhaus Patientenakte", held, knows) == "plague Krankenhaus Patientenakte"
+    assert read_as("plauge Krankenhaus Patientenakte Gesundheit", held, knows) is None
