@@ -11,7 +11,7 @@ import html
 import logging
 import secrets
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram import (
@@ -205,15 +205,19 @@ async def answer_question(message: Message, question: str, context: BotContext) 
             context.bot, message.chat_id, html.escape(str(exc)), message.message_id, _thread(message)
         )
         return
+    # What a reply or "More" carries on from is the question as read: a slip is read once,
+    # not again in every follow-up.
+    query = answer.read_as or query
+    if answer.read_as and previous:
+        # The reader is shown how their own words were read, not the question they replied
+        # to, which was read before.
+        answer = replace(answer, read_as=answer.read_as.removesuffix(f" {previous}"))
     await _send_answer(message, answer, query, context)
 
 
 async def _send_answer(message: Message, answer: Answer, query: str, context: BotContext) -> None:
     held = 0 if answer.answered else (await asyncio.to_thread(context.archive.stats)).articles
     texts = replies.answer_messages(answer, held)
-    # What a reply or "More" carries on from is the question as read, which the reader
-    # was shown: a slip is read once, not again in every follow-up.
-    query = answer.read_as or query
     markup = None
     if answer.answered and len(answer.hits) >= context.settings.top_k:
         token = secrets.token_urlsafe(9)

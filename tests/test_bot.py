@@ -158,6 +158,12 @@ async def test_a_misspelt_question_is_answered_saying_how_it_was_read(bot: FakeT
     follow = bot.user_message("Who asked for the call?", reply_to={**bot.messages[(USER, answer_id)]})
     [second] = await replies_to(bot, follow)
     assert "read that as" not in second["text"]
+    # A slip in the reply is read, and only the reply's words are shown as read.
+    await asyncio.sleep(0.5)
+    answer_id = max(bot.messages)[1]
+    follow = bot.user_message("At whose reqeust?", reply_to={**bot.messages[(USER, answer_id)]})
+    [third] = await replies_to(bot, follow)
+    assert third["text"].startswith("<i>I read that as: At whose request?</i>")
 
 
 async def test_unanswerable_question_says_so_honestly(bot: FakeTelegram) -> None:
