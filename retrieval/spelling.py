@@ -3,10 +3,11 @@
 "plauge china" finds nothing by its words and little by its meaning: the sentence encoder
 cuts an unknown word into meaningless pieces, and the keyword search has no such word. So a
 word that no stored passage holds, and that is no word in common use, is replaced by the
-one-slip variant of it that the most passages hold. Only the slips that typing makes most
-are tried (`slips`), about four per letter of the word, each one indexed look-up: a
-question about what the archive has never heard of ("Portline") pays a millisecond or two
-and keeps its words, since none of theirs is one slip from a stored word.
+one-slip variant of it that the most passages hold. The slips that typing makes most are
+tried on any word (`slips`, about four per letter, each one indexed look-up), any other
+one-letter slip only where it makes a word in common use (`edits`): a question about what
+the archive has never heard of ("Portline") pays a millisecond or two and keeps its words,
+since none of theirs is one slip from a stored word.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ MAX_UNSEEN = 3
 _WORD = re.compile(r"[^\W\d_]+")
 # The keys beside each key in its row of a QWERTY keyboard: where a finger slips to.
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _BESIDE = {row[i]: row[max(0, i - 1) : i] + row[i + 1 : i + 2] for row in _ROWS for i in range(len(row))}
 
 
@@ -36,9 +38,10 @@ def slips(word: str) -> list[str]:
     where the key beside it was hit ("plsgue" -> "plague"); never `word` itself. The first
     letter stays: it is the one people get right.
 
-    Not any letter dropped or added, nor any wrong letter: a word the archive lacks is often
-    a longer word of its own ("Californians"), which they read as another ("Californias"),
-    and each costs 25 look-ups per letter (docs/relevance.md)."""
+    Any letter dropped, added or changed is tried only where it makes a word in common use
+    (`edits`): a name the archive lacks is often a longer name of its own ("Californians"),
+    which dropping a letter reads as another ("Californias"), and each such edit would cost
+    25 look-ups per letter (docs/relevance.md)."""
     swapped = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1)]
     doubled = [word[: i + 1] + word[i] + word[i + 1 :] for i in range(len(word))]
     undoubled = [word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1]]
@@ -50,7 +53,8 @@ def read_as(
     question: str, passages_holding: Callable[[str, int], int], knows_word: Callable[[str], bool]
 ) -> str | None:
     """The question with each word that no passage holds replaced by its likeliest meaning
-    (`slips`, the one most passages hold), or None when no word was replaced.
+    (of its `slips` and `edits`, the one most passages hold), or None when no word was
+    replaced.
     `passages_holding(word, up_to)` counts the passages that hold a word, up to `up_to`;
     `knows_word(word)`: whether the word is in common use (`Encoder.knows_word`), and so
     no slip, even where the archive lacks it ("Indiana", "resigned", "quote")."""
@@ -68,14 +72,28 @@ def read_as(
     last = 0
     for match in unseen:
         word = match.group(0)
-        held = [(passages_holding(s, COUNT_UP_TO), s) for s in slips(word.lower())]
-        count, meant = max(held, key=lambda pair: pair[0], default=(0, ""))
+        variants = [*slips(word.lower()), *(w for w in edits(word.lower()) if knows_word(w))]
+        # The variant most passages hold; among those held past the count's cap, a word in
+        # common use before another archive's slip ("government", not "governent").
+        held = [(passages_holding(s, COUNT_UP_TO), knows_word(s), s) for s in dict.fromkeys(variants)]
+        count, _, meant = max(held, key=lambda found: found[:2], default=(0, False, ""))
         if not count:
             continue
         pieces += [question[last : match.start()], _in_case_of(word, meant)]
         last = match.end()
         replaced = True
     return "".join([*pieces, question[last:]]) if replaced else None
+
+
+def edits(word: str) -> list[str]:
+    """Every string one letter added, dropped or changed away from `word`, the first letter
+    kept: some fifty per letter, too many to look up in the archive, and most of them no
+    words. Of these, only words the model knows in common use are meant ("goverment" ->
+    "government", "plagie" -> "plague"); a name is read by `slips` alone."""
+    inserted = [word[:i] + c + word[i:] for i in range(1, len(word) + 1) for c in _LETTERS]
+    dropped = [word[:i] + word[i + 1 :] for i in range(1, len(word))]
+    changed = [word[:i] + c + word[i + 1 :] for i in range(1, len(word)) for c in _LETTERS if c != word[i]]
+    return inserted + dropped + changed
 
 
 def _in_case_of(original: str, word: str) -> str:

@@ -15,11 +15,14 @@ HELD = {
     "assange": 8,
     "indian": 5,
     "indians": 3,
+    "government": 900,
+    "governent": 300,  # another article's slip, in a large archive
+    "gerasimov": 7,
 }
 
 
 # Words in common use, as the model's tokenizer holds them whole.
-COMMON = {"indiana", "quote", "china"}
+COMMON = {"indiana", "quote", "china", "plague", "government"}
 
 
 def held(word: str, up_to: int) -> int:
@@ -39,6 +42,10 @@ def knows(word: str) -> bool:
         ("ASSNAGE in Sweden", "ASSANGE in Sweden"),  # as the question wrote it
         ("Plauge in China?", "Plague in China?"),
         ("plsgue china", "plague china"),  # the key beside the right one
+        # A letter left out, of a common word; not another article's slip, which many
+        # passages hold too (beyond what is counted).
+        ("goverment plans", "government plans"),
+        ("plagre china", "plague china"),  # a wrong letter, making a common word
     ],
 )
 def test_a_slip_is_read_as_the_archives_word(question: str, meant: str) -> None:
@@ -51,6 +58,7 @@ def test_a_slip_is_read_as_the_archives_word(question: str, meant: str) -> None:
         "plague china",  # nothing misspelt
         "Who is Portline's chief executive?",  # never heard of, and no slip from a stored word
         "Police in Indianna",  # one doubled letter from "Indiana", which no passage holds
+        "Gerasmov spoke",  # a letter left out of a name: only the typing slips are read there
     ],
 )
 def test_a_word_no_slip_explains_is_left_alone(question: str) -> None:
