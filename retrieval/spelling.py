@@ -6,7 +6,7 @@ word that no stored passage holds, and that is no word in common use, is replace
 one-slip variant of it that the most passages hold. The slips that typing makes most are
 tried on any word (`slips`, about four per letter, each one indexed look-up), any other
 one-letter slip only where it makes a word in common use (`edits`): a question about what
-the archive has never heard of ("Portline") pays a millisecond or two and keeps its words,
+the archive has never heard of ("Portline") pays a few milliseconds and keeps its words,
 since none of theirs is one slip from a stored word.
 """
 
@@ -25,9 +25,9 @@ COUNT_UP_TO = 200
 # read about): guessing at each would be slow and wrong.
 MAX_UNSEEN = 3
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # The keys beside each key in its row of a QWERTY keyboard: where a finger slips to.
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _BESIDE = {row[i]: row[max(0, i - 1) : i] + row[i + 1 : i + 2] for row in _ROWS for i in range(len(row))}
 
 
