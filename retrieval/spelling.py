@@ -72,17 +72,27 @@ def read_as(
     last = 0
     for match in unseen:
         word = match.group(0)
-        variants = [*slips(word.lower()), *(w for w in edits(word.lower()) if knows_word(w))]
-        # The variant most passages hold; among those held past the count's cap, a word in
-        # common use before another archive's slip ("government", not "governent").
-        held = [(passages_holding(s, COUNT_UP_TO), knows_word(s), s) for s in dict.fromkeys(variants)]
-        count, _, meant = max(held, key=lambda found: found[:2], default=(0, False, ""))
-        if not count:
+        # A typing slip is likelier than any other edit: "kidnapper" is the archive's
+        # "kidnaper", not its "kidnapped", however many passages hold that.
+        meant = _most_held(slips(word.lower()), passages_holding, knows_word) or _most_held(
+            [w for w in edits(word.lower()) if knows_word(w)], passages_holding, knows_word
+        )
+        if meant is None:
             continue
         pieces += [question[last : match.start()], _in_case_of(word, meant)]
         last = match.end()
         replaced = True
     return "".join([*pieces, question[last:]]) if replaced else None
+
+
+def _most_held(
+    variants: list[str], passages_holding: Callable[[str, int], int], knows_word: Callable[[str], bool]
+) -> str | None:
+    """The variant most passages hold; among those held past the count's cap, a word in
+    common use before another archive's slip ("government", not "governent")."""
+    held = [(passages_holding(v, COUNT_UP_TO), knows_word(v), v) for v in dict.fromkeys(variants)]
+    count, _, meant = max(held, key=lambda found: found[:2], default=(0, False, ""))
+    return meant if count else None
 
 
 def edits(word: str) -> list[str]:

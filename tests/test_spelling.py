@@ -9,20 +9,22 @@ HELD = {
     "rape": 20,
     "plague": 40,
     "china": 90,
-    "dropped": 12,
+    "dropped": 900,
+    "drooped": 250,  # as often as "dropped", past what is counted
+    "kidnaper": 2,
+    "kidnapped": 9,
     "roped": 30,
     "sweden": 25,
     "assange": 8,
     "indian": 5,
     "indians": 3,
     "government": 900,
-    "governent": 300,  # another article's slip, in a large archive
     "gerasimov": 7,
 }
 
 
 # Words in common use, as the model's tokenizer holds them whole.
-COMMON = {"indiana", "quote", "china", "plague", "government"}
+COMMON = {"indiana", "quote", "china", "plague", "government", "dropped", "kidnapped"}
 
 
 def held(word: str, up_to: int) -> int:
@@ -37,14 +39,17 @@ def knows(word: str) -> bool:
     ("question", "meant"),
     [
         ("plauge china", "plague china"),  # two letters swapped
-        ("Charges droped?", "Charges dropped?"),  # a doubled letter typed once, not "roped"
+        # A doubled letter typed once: not "roped" (the first letter stays), and not
+        # "drooped", which as many passages hold, but is no word in common use.
+        ("Charges droped?", "Charges dropped?"),
         ("Why did sweeden drop it", "Why did sweden drop it"),  # a letter typed twice
         ("ASSNAGE in Sweden", "ASSANGE in Sweden"),  # as the question wrote it
         ("Plauge in China?", "Plague in China?"),
         ("plsgue china", "plague china"),  # the key beside the right one
-        # A letter left out, of a common word; not another article's slip, which many
-        # passages hold too (beyond what is counted).
-        ("goverment plans", "government plans"),
+        ("goverment plans", "government plans"),  # a letter left out, of a common word
+        # A typing slip before any other edit: the archive's "kidnaper", though more
+        # passages hold "kidnapped".
+        ("The kidnapper fled", "The kidnaper fled"),
         ("plagre china", "plague china"),  # a wrong letter, making a common word
     ],
 )
