@@ -11,26 +11,17 @@ search; the scores are also listed for long and shorter questions apart.
 
 from __future__ import annotations
 
-import argparse
-import logging
-
 import numpy as np
 
-from bench.devset import questions, require_devset
-from bench.retrieval import build_archive
+from bench.devset import questions
+from bench.retrieval import bench_parser, open_dev_archive
 from retrieval.encoder import load_encoder
 from retrieval.search import LONG_QUESTION_TERMS, keyword_terms, relevance_floor
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--reuse", action="store_true", help="reuse the archive from the last run")
-    args = parser.parse_args()
-    require_devset()
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    archive, _ = build_archive(load_encoder(), args.reuse)
+    args = bench_parser(__doc__).parse_args()
+    archive, _ = open_dev_archive(load_encoder(), args.reuse)
     archive.min_relevance = -1.0
     answerable, unanswerable = [], []  # (the question's keywords, its best passage's score)
     for q in questions():

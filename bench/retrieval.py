@@ -55,6 +55,23 @@ class Returned:
     passages: list[tuple[str, str]]
 
 
+def bench_parser(description: str | None) -> argparse.ArgumentParser:
+    """A development-set benchmark's command line: its description, and --reuse."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reuse", action="store_true", help="reuse the archive from the last run")
+    return parser
+
+
+def open_dev_archive(encoder: Encoder, reuse: bool) -> tuple[Archive, dict[str, str]]:
+    """`build_archive`, once the development set is known to be there, with only warnings
+    logged beside what the benchmark prints."""
+    require_devset()
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    return build_archive(encoder, reuse)
+
+
 def build_archive(encoder: Encoder, reuse: bool) -> tuple[Archive, dict[str, str]]:
     """The dev set's articles ingested into a newsbot archive; also url -> dev article id."""
     data_dir = CACHE / "dev-archive"
@@ -244,16 +261,11 @@ def check_answers(archive: Archive, qs: list[Question]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--reuse", action="store_true", help="reuse the archive from the last run")
+    parser = bench_parser(__doc__)
     parser.add_argument("--misses", action="store_true", help="list the questions newsbot misses")
     args = parser.parse_args()
-    require_devset()
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
     encoder = load_encoder()
-    archive, urls = build_archive(encoder, args.reuse)
+    archive, urls = open_dev_archive(encoder, args.reuse)
     qs = questions()
     results = compare(archive, encoder, qs, urls, args.misses)
     answerable = sum(q.answer is not None for q in qs)

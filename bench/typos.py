@@ -12,13 +12,11 @@ of the questions as written (the near misses too) newsbot reads otherwise than t
 
 from __future__ import annotations
 
-import argparse
-import logging
 import re
 from collections.abc import Callable
 
-from bench.devset import Question, contains_answer, questions, require_devset
-from bench.retrieval import build_archive
+from bench.devset import Question, contains_answer, questions
+from bench.retrieval import bench_parser, open_dev_archive
 from bench.wordings import NEAR_MISSES, REWORDED, reworded_questions
 from retrieval.archive import Archive
 from retrieval.encoder import load_encoder
@@ -71,14 +69,8 @@ def scores(ranks: list[int | None]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--reuse", action="store_true", help="reuse the archive from the last run")
-    args = parser.parse_args()
-    require_devset()
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    archive, urls = build_archive(load_encoder(), args.reuse)
+    args = bench_parser(__doc__).parse_args()
+    archive, urls = open_dev_archive(load_encoder(), args.reuse)
     dev = {q.id: q for q in questions()}
     sets = {
         "development": [q for q in dev.values() if q.kind != "unanswerable"],

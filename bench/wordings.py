@@ -14,12 +14,9 @@ each question that the two treat differently.
 
 from __future__ import annotations
 
-import argparse
-import logging
-
 import retrieval.search
-from bench.devset import Question, questions, require_devset
-from bench.retrieval import build_archive, compare, print_table
+from bench.devset import Question, questions
+from bench.retrieval import bench_parser, compare, open_dev_archive, print_table
 from retrieval.encoder import load_encoder
 from retrieval.search import keyword_terms
 
@@ -150,10 +147,7 @@ def reworded_questions(dev: dict[str, Question]) -> list[Question]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--reuse", action="store_true", help="reuse the archive from the last run")
+    parser = bench_parser(__doc__)
     parser.add_argument(
         "--terms",
         type=int,
@@ -161,11 +155,9 @@ def main() -> None:
         help="content words from which a question is long (default: as shipped)",
     )
     args = parser.parse_args()
-    require_devset()
-    logging.basicConfig(level=logging.WARNING, format="%(message)s")
     retrieval.search.LONG_QUESTION_TERMS = args.terms
     encoder = load_encoder()
-    archive, urls = build_archive(encoder, args.reuse)
+    archive, urls = open_dev_archive(encoder, args.reuse)
     dev = {q.id: q for q in questions()}
     reworded = reworded_questions(dev)
     near = [Question(f"near-{n}", text, None, None, "unanswerable") for n, text in enumerate(NEAR_MISSES, 1)]
