@@ -25,6 +25,15 @@ class Question:
     article_id: str | None  # None: nothing in the set answers it
     answer: str | None
     kind: str
+    # Other passages that answer it as well, each (article id, answer span): "Who is Owen
+    # Dempsey?" is answered by each story that introduces him.
+    also: tuple[tuple[str, str], ...] = ()
+
+    def answered_by(self, article_id: str | None, passage: str) -> bool:
+        answers = ((self.article_id, self.answer), *self.also)
+        return any(
+            article_id == a and span is not None and contains_answer(passage, span) for a, span in answers
+        )
 
 
 def require_devset() -> None:

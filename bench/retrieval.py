@@ -28,7 +28,6 @@ from bench.devset import (
     CACHE,
     SEED,
     Question,
-    contains_answer,
     ground_truth,
     page_html,
     questions,
@@ -181,7 +180,7 @@ def evaluate(
             (
                 rank
                 for rank, (url, text) in enumerate(returned.passages, start=1)
-                if urls.get(url) == q.article_id and contains_answer(text, q.answer)
+                if q.answered_by(urls.get(url), text)
             ),
             None,
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bench.devset import Question, contains_answer, questions
+from bench.devset import Question, questions
 from bench.retrieval import bench_parser, open_dev_archive
 from bench.wordings import NEAR_MISSES, REWORDED, reworded_questions
 from retrieval.archive import Archive
@@ -44,9 +44,7 @@ def with_slip(question: str, slip: Callable[[str, int], str]) -> str:
 
 def rank(answer: Answer, question: Question, urls: dict[str, str]) -> int | None:
     for n, hit in enumerate(answer.hits, 1):
-        if urls.get(hit.article.url or "") == question.article_id and contains_answer(
-            hit.text, question.answer or ""
-        ):
+        if question.answered_by(urls.get(hit.article.url or ""), hit.text):
             return n
     return None
 

@@ -7,7 +7,8 @@ articles asking for details they do not give).
 Written for newsbot's benchmarks and never tuned on: a check that what was measured on
 the development questions (long, self-contained, written beside the article) holds for
 shorter, looser wordings. Prints the retrieval table of bench.retrieval for them (newsbot
-beside the usual bots), then how many are "not found" with the long-question floor
+beside the usual bots), the same for "who is X?" questions about people the articles name,
+then how many are "not found" with the long-question floor
 (docs/relevance.md, "Long questions") and with the configured floor for every question, and
 each question that the two treat differently.
 """
@@ -136,6 +137,148 @@ NEAR_MISSES = (
     "When will General Brown retire as chairman of the Joint Chiefs after the call with Gerasimov?",
 )
 
+# "Who is X?" about people the articles name, each answered by a passage that says who they
+# are (the article's by its address, the words that say it). Judged by reading every passage
+# that names them, before the rule for such questions was written (docs/relevance.md, "Who
+# is X?"); where several stories introduce someone, each counts.
+WHO_IS = (
+    ("Who is Sheldon Richardson?", (("browns-player-on-mason", "Browns DL Sheldon Richardson"),)),
+    ("Who is Joshua Apte?", (("vox.com", "Joshua Apte, a professor of environmental engineering"),)),
+    (
+        "who is Merav Eitan",
+        (
+            (
+                "inexhibit.com/marker/54885",
+                "the founders Merav Eitan and Gaston Zahr are the artistic directors",
+            ),
+        ),
+    ),
+    ("Who is Tim Clark?", (("emirates-inks", "Emirates President Tim Clark"),)),
+    ("Who is Paul Torrey?", (("livescience.com", "said Paul Torrey, associate professor of physics"),)),
+    (
+        "who's Noem?",
+        (("usatoday.com", "led by Gov. Kristi Noem"), ("nj.com", "Gov. Kristi Noem launched the campaign")),
+    ),
+    ("Who is Michael Webb?", (("nbcdfw.com", "The suspect, Michael Webb, was convicted"),)),
+    ("Who is Juan Perez?", (("reuters.com", "said Juan Perez, senior foreign exchange trader"),)),
+    ("Who is Ed Alvarez?", (("sfgate.com", "Interim BART Police Chief Ed Alvarez"),)),
+    ("Who is Zabihullah Mujahid?", (("aljazeera.com", "Taliban spokesman Zabihullah Mujahid"),)),
+    (
+        "Who is Volker?",
+        (
+            ("cbsnews.com", "Kurt Volker, the former special envoy to Ukraine"),
+            ("deccanherald.com", "Kurt Volker, former special envoy to Kyiv"),
+        ),
+    ),
+    (
+        "Who is Tim Morrison?",
+        (
+            ("cbsnews.com", "Tim Morrison, a former National Security Council official"),
+            ("deccanherald.com", "Tim Morrison, another top NSC aide"),
+        ),
+    ),
+    (
+        "Who is Owen Dempsey?",
+        (
+            ("gizmodo.com/a-man-developed", "Owen Dempsey, a chest doctor at the Aberdeen Royal Infirmary"),
+            ("forbes.com", "Owen Dempsey of the Aberdeen Royal Infirmary"),
+        ),
+    ),
+    ("who is emily maitlis", (("washingtonexaminer.com", "BBC’s Emily Maitlis"),)),
+    (
+        "Who is Virginia Giuffre?",
+        (("washingtonexaminer.com", "Virginia Giuffre, a victim of Epstein’s alleged sex trafficking ring"),),
+    ),
+    ("Who is Anthony Lynn?", (("anthony-lyn", "Chargers coach Anthony Lynn"),)),
+    (
+        "Who is Matt Harris?",
+        (("therepublic.com", "said Lt. Matt Harris, Columbus Police Department spokesman"),),
+    ),
+    ("Who is Tom Johnston?", (("billboard.com", "founding members Tom Johnston"),)),
+    (
+        "Who is Deval Patrick?",
+        (("ctpost.com", "the newest 2020 Democratic presidential hopeful, Deval Patrick"),),
+    ),
+    ("Who is Eyamba Sowers?", (("ctpost.com", "The real estate agent said she related to him"),)),
+    ("Who is Brian Babin?", (("thespacereview.com", "said Rep. Brian Babin (R-TX), ranking member"),)),
+    (
+        "Who is Doug Cooke?",
+        (("thespacereview.com", "said Doug Cooke, a former NASA associate administrator"),),
+    ),
+    ("Who is Hege?", (("spokesman.com", "Hege is the CEO of DH"),)),
+    (
+        "Who is Julie Graham?",
+        (
+            (
+                "spokesman.com",
+                "Julie Graham, Washington State Department of Health public information officer",
+            ),
+        ),
+    ),
+    ("Who is Jeff Sanborn?", (("spokesman.com", "Jeff Sanborn, president of Chapter & Verse"),)),
+    (
+        "Who is Eva-Marie Persson?",
+        (
+            ("bbc.com/news/world-europe", "Deputy Director of Public Prosecution Eva-Marie Persson"),
+            ("albawaba.com", "Sweden’s deputy director of public prosecutions, Eva-Marie Persson"),
+        ),
+    ),
+    (
+        "Who is Alexander Vindman?",
+        (
+            ("deccanherald.com", "Lt Col Alexander Vindman, a Ukraine specialist"),
+            (
+                "cbsnews.com",
+                "Alexander Vindman, who is the White House National Security Council Ukraine expert",
+            ),
+        ),
+    ),
+    (
+        "who is shotwell",
+        (("spacenews.com", "Gwynne Shotwell, president and chief operating officer of SpaceX"),),
+    ),
+    (
+        "Who is Steve Clarke?",
+        (("spacenews.com", "Steve Clarke, deputy associate administrator for exploration"),),
+    ),
+    (
+        "Who is Stephanie Grisham?",
+        (
+            ("cnn.com", "White House press secretary Stephanie Grisham"),
+            ("deccanherald.com", "White House Press Secretary Stephanie Grisham"),
+        ),
+    ),
+    ("Who was Harold Bornstein?", (("cnn.com", "his longtime physician Dr. Harold Bornstein"),)),
+    (
+        "Who is Grant Sabatier?",
+        (("businessinsider.com", "Early retiree and self-made millionaire Grant Sabatier"),),
+    ),
+    ("who is Gerasimov", (("themoscowtimes.com", "Russia's Chief of the General Staff Valery Gerasimov"),)),
+    (
+        "Who is Charles Brown?",
+        (("themoscowtimes.com", "Chairman of the Joint Chiefs of Staff General Charles Brown"),),
+    ),
+    ("Who is Patrick Carlineo?", (("thehill.com", "Patrick Carlineo Jr., 55, could face up to 10 years"),)),
+    ("Who is Lucas Paganini?", (("space.com", "study lead author Lucas Paganini, a planetary scientist"),)),
+    ("Who is Scooter Braun?", (("bbc.com/news/newsbeat", "talent manager Scooter Braun"),)),
+    ("Who is Chris Hemsworth?", (("theverge.com", "Chris Hemsworth would be returning to the franchise"),)),
+)
+
+
+def who_is_questions(urls: dict[str, str]) -> list[Question]:
+    """WHO_IS as questions, their articles found by address in the archive (`urls`)."""
+
+    def article(fragment: str) -> str:
+        (found,) = {dev_id for url, dev_id in urls.items() if fragment in url}
+        return found
+
+    out = []
+    for n, (text, answers) in enumerate(WHO_IS, 1):
+        (first, span), *others = answers
+        also = tuple((article(f), s) for f, s in others)
+        out.append(Question(f"who-is-{n}", text, article(first), span, "who is", also))
+    return out
+
 
 def reworded_questions(dev: dict[str, Question]) -> list[Question]:
     """REWORDED as questions, each judged by the answer of the development question it
@@ -163,6 +306,9 @@ def main() -> None:
     near = [Question(f"near-{n}", text, None, None, "unanswerable") for n, text in enumerate(NEAR_MISSES, 1)]
     print(f"{len(reworded)} re-worded answerable questions, {len(near)} near misses\n")
     print_table(compare(archive, encoder, reworded + near, urls))
+    who_is = who_is_questions(urls)
+    print(f"\n{len(who_is)} questions that ask who someone the articles name is\n")
+    print_table(compare(archive, encoder, who_is, urls))
     print()
     raise_ = retrieval.search.LONG_QUESTION_RAISE
     for name, asked in (("re-worded answerable questions", reworded), ("near misses", near)):

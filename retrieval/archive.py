@@ -25,6 +25,7 @@ from retrieval.counts import MONEY_WORDS, asks_for_money
 from retrieval.encoder import DEFAULT_MODEL, Encoder, QueryBatcher, load_encoder, passage_input, vectors_key
 from retrieval.errors import NewsbotError
 from retrieval.index import IndexMissing, IndexProblem, PassageIndex, index_file_size, read_manifest
+from retrieval.introductions import asks_who_is, introduction, mentions
 from retrieval.passages import split_passages
 from retrieval.search import (
     DEFAULT_REREAD,
@@ -57,7 +58,7 @@ from retrieval.search import (
     with_copies,
 )
 from retrieval.spelling import read_as
-from retrieval.store import Article, Copy, Draft, Store
+from retrieval.store import Article, Copy, Draft, Passage, Store
 from retrieval.text import content_hash
 from retrieval.urls import canonical_url
 
@@ -470,6 +471,8 @@ class Archive:
         passages = self.store.passages(ids)  # passages removed since the index saw them drop out
         money = asks_for_money(q)
         states_asked = asked_kind(q)
+        who = asks_who_is(q)
+        introducing = self._introductions(who, passages) if who else set()
         floor = relevance_floor(terms, self.min_relevance)
         candidates = []
         for pid in ids:
@@ -483,7 +486,8 @@ class Archive:
                     dense=similarity,
                     keyword=keyword.get(pid, 0.0) / best_keyword,
                     holds_words=held,  # only matters below the floor, so only worked out there
-                    states_asked=states_asked is not None and states_asked(passages[pid].text),
+                    states_asked=(states_asked is not None and states_asked(passages[pid].text))
+                    or pid in introducing,
                 )
             )
         if terms and len(terms) <= MAX_NAME_SEARCH_TERMS:
@@ -502,7 +506,9 @@ class Archive:
             # What is new is the question, not which paragraph states a detail: no re-reading.
             dated = {a: article.published or article.ingested[:10] for a, article in articles.items()}
             shortlist = newest_first(shortlist, dated)
-        elif (close := close_call(shortlist, self.reread)) > 1:
+        # A bare name ("who is X?") matches each mention of it, token by token, as well as
+        # the next: the introduction answers, not the closest wording. No re-reading.
+        elif not who and (close := close_call(shortlist, self.reread)) > 1:
             shortlist = self._reread(asked.tokens, shortlist, articles, close)
         chosen = shortlist[:k]
         # Only the quoted articles are read, and each text once: for the coverage rule and
@@ -567,6 +573,18 @@ class Archive:
             if covers(terms, f"{context.get(c.passage.id, '')}\n{c.passage.text}")
         }
         return [replace(c, holds_words=True) if c.passage.id in held else c for c in kept]
+
+    def _introductions(self, name: tuple[str, ...], passages: dict[int, Passage]) -> set[int]:
+        """The passages that introduce the person a "who is X?" question names: each where
+        its article first names them in full (`introductions`)."""
+        found: set[int] = set()
+        for article_id in sorted({p.article_id for p in passages.values() if mentions(name, p.text)}):
+            at = introduction(name, self.store.article_text(article_id))
+            if at is not None:
+                found.update(
+                    p.id for p in passages.values() if p.article_id == article_id and p.start <= at < p.end
+                )
+        return found
 
     def _newest_stories(self, q: str, k: int, index: PassageIndex) -> Answer:
         """The answer to a question for news that names no story ("What's the latest?"): the

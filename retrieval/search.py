@@ -102,7 +102,7 @@ class Candidate:
     # states what the question's kind asks for: the figure of a "how many" question
     # (`counts.states_count`), the sum of a price question (`counts.states_money`), a cause
     # for a "why" (`reasons.states_reason`), what was said for "what did X say"
-    # (`statements.reports_speech`)
+    # (`statements.reports_speech`), who someone is for "who is X?" (`introductions`)
     states_asked: bool = False
     echoes: tuple[int, ...] = ()  # other articles found carrying this paragraph word for word
 
