@@ -450,7 +450,13 @@ class Archive:
         # told so: "plauge" as "plague" (`spelling`).
         meant = read_as(q, self.store.passages_holding, self.encoder.knows_word)
         answer = self._search(meant or q, self.top_k if k is None else k)
-        return replace(answer, question=q, read_as=meant) if meant else answer
+        if not meant:
+            return answer
+        # Not found is said of the question as typed: a reading that found nothing would only
+        # tell the reader of a mistake that may not be theirs ("Who is Tom Hanks?" read as
+        # "Who is Tom Hands?").
+        helped = answer.answered or answer.nearest is not None
+        return replace(answer, question=q, read_as=meant if helped else None)
 
     def _search(self, q: str, k: int) -> Answer:
         index = self._ready_index()

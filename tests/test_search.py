@@ -213,6 +213,8 @@ def test_a_misspelt_question_is_read_as_meant_and_says_so(archive: Archive) -> N
     # Words the archive has never seen, and no slip from one it has, are searched as typed.
     assert archive.search("Who chairs Portline's board?").read_as is None
     assert archive.search("Which missile did the generals talk about?").read_as is None
+    # A reading that finds nothing is not mentioned: "not found" is about what was asked.
+    assert archive.search("What is the best recipe for hypersonci pancakes?").read_as is None
 
 
 def test_short_paraphrased_questions_are_still_answered(archive: Archive) -> None:
