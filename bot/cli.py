@@ -37,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsbot: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Whatever read the output stopped reading (`newsbot ask ... | head`): stop quietly,
+        # as other commands do, with standard output sent nowhere so that Python's flush at
+        # exit does not fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as if killed by SIGPIPE
 
 
 def _parser() -> argparse.ArgumentParser:

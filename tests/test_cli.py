@@ -396,6 +396,23 @@ def test_the_installed_command_runs_as_a_person_would(tmp_path: Path) -> None:
     assert "No articles yet" in done.stderr
 
 
+def test_output_cut_short_by_the_reader_ends_quietly(ingested: Path, tmp_path: Path) -> None:
+    env = {"PATH": str(Path(sys.executable).parent), "NEWSBOT_DATA_DIR": str(ingested), "HOME": str(tmp_path)}
+    newsbot = Path(sys.executable).parent / "newsbot"
+    command = [str(newsbot)] if newsbot.exists() else [sys.executable, "-m", "bot.cli"]
+    # As `newsbot ask ... | head -1` once head has its line: the pipe is closed before
+    # newsbot writes (it takes a second to start).
+    with subprocess.Popen(
+        [*command, "ask", "Which missile did the generals talk about?"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    ) as asking:  # fmt: skip
+        assert asking.stdout is not None and asking.stderr is not None
+        asking.stdout.close()
+        err = asking.stderr.read().decode()
+        code = asking.wait(timeout=120)
+    assert (code, err) == (141, "")
+
+
 def test_env_example_copied_to_dotenv_is_valid_and_documents_every_setting(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
