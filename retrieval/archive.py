@@ -30,6 +30,7 @@ from retrieval.passages import split_passages
 from retrieval.search import (
     DEFAULT_REREAD,
     HELD_MIN_COSINE,
+    KEYWORD_WEIGHT,
     LATEST_POOL,
     MAX_NAME_SEARCH_TERMS,
     MAX_QUESTION_CHARS,
@@ -70,6 +71,9 @@ DEFAULT_TOP_K = 3
 DEFAULT_MIN_RELEVANCE = 0.40
 DENSE_CANDIDATES = 50
 KEYWORD_CANDIDATES = 50
+# A "who is X?" question reads the text of this many articles that name X, at most: in a
+# large archive a famous name is in hundreds (`Archive._introductions`).
+INTRODUCED_ARTICLES = 10
 EMBED_BATCH = 32
 # A story holding this share of a question's words is about what was asked.
 NEAREST_COVERAGE = 0.75
@@ -478,7 +482,15 @@ class Archive:
         money = asks_for_money(q)
         states_asked = asked_kind(q)
         who = asks_who_is(q)
-        introducing = self._introductions(who, passages) if who else set()
+        introducing = set()
+        if who:
+            # The stories of the best passages: what the rest introduce would not be quoted.
+            best_first = sorted(
+                passages.values(),
+                key=lambda p: cosine.get(p.id, -1.0) + KEYWORD_WEIGHT * keyword.get(p.id, 0.0) / best_keyword,
+                reverse=True,
+            )
+            introducing = self._introductions(who, best_first)
         floor = relevance_floor(terms, self.min_relevance)
         candidates = []
         for pid in ids:
@@ -580,16 +592,16 @@ class Archive:
         }
         return [replace(c, holds_words=True) if c.passage.id in held else c for c in kept]
 
-    def _introductions(self, name: tuple[str, ...], passages: dict[int, Passage]) -> set[int]:
-        """The passages that introduce the person a "who is X?" question names: each where
-        its article first names them in full (`introductions`)."""
+    def _introductions(self, name: tuple[str, ...], candidates: list[Passage]) -> set[int]:
+        """The candidates that introduce the person a "who is X?" question names: each where
+        its article first names them in full (`introductions`), in the articles of the best
+        INTRODUCED_ARTICLES candidates (best first) that name them."""
+        articles = [p.article_id for p in candidates if mentions(name, p.text)]
         found: set[int] = set()
-        for article_id in sorted({p.article_id for p in passages.values() if mentions(name, p.text)}):
+        for article_id in list(dict.fromkeys(articles))[:INTRODUCED_ARTICLES]:
             at = introduction(name, self.store.article_text(article_id))
             if at is not None:
-                found.update(
-                    p.id for p in passages.values() if p.article_id == article_id and p.start <= at < p.end
-                )
+                found.update(p.id for p in candidates if p.article_id == article_id and p.start <= at < p.end)
         return found
 
     def _newest_stories(self, q: str, k: int, index: PassageIndex) -> Answer:
