@@ -30,7 +30,6 @@ from retrieval.passages import split_passages
 from retrieval.search import (
     DEFAULT_REREAD,
     HELD_MIN_COSINE,
-    KEYWORD_WEIGHT,
     LATEST_POOL,
     MAX_NAME_SEARCH_TERMS,
     MAX_QUESTION_CHARS,
@@ -59,7 +58,7 @@ from retrieval.search import (
     with_copies,
 )
 from retrieval.spelling import read_as
-from retrieval.store import Article, Copy, Draft, Passage, Store
+from retrieval.store import Article, Copy, Draft, Store
 from retrieval.text import content_hash
 from retrieval.urls import canonical_url
 
@@ -72,7 +71,7 @@ DEFAULT_MIN_RELEVANCE = 0.40
 DENSE_CANDIDATES = 50
 KEYWORD_CANDIDATES = 50
 # A "who is X?" question reads the text of this many articles that name X, at most: in a
-# large archive a famous name is in hundreds (`Archive._introductions`).
+# large archive a famous name is in hundreds (`Archive._with_introductions`).
 INTRODUCED_ARTICLES = 10
 EMBED_BATCH = 32
 # A story holding this share of a question's words is about what was asked.
@@ -481,16 +480,6 @@ class Archive:
         passages = self.store.passages(ids)  # passages removed since the index saw them drop out
         money = asks_for_money(q)
         states_asked = asked_kind(q)
-        who = asks_who_is(q)
-        introducing = set()
-        if who:
-            # The stories of the best passages: what the rest introduce would not be quoted.
-            best_first = sorted(
-                passages.values(),
-                key=lambda p: cosine.get(p.id, -1.0) + KEYWORD_WEIGHT * keyword.get(p.id, 0.0) / best_keyword,
-                reverse=True,
-            )
-            introducing = self._introductions(who, best_first)
         floor = relevance_floor(terms, self.min_relevance)
         candidates = []
         for pid in ids:
@@ -504,10 +493,11 @@ class Archive:
                     dense=similarity,
                     keyword=keyword.get(pid, 0.0) / best_keyword,
                     holds_words=held,  # only matters below the floor, so only worked out there
-                    states_asked=(states_asked is not None and states_asked(passages[pid].text))
-                    or pid in introducing,
+                    states_asked=states_asked is not None and states_asked(passages[pid].text),
                 )
             )
+        if who := asks_who_is(q):
+            candidates = self._with_introductions(who, candidates)
         if terms and len(terms) <= MAX_NAME_SEARCH_TERMS:
             candidates = self._name_search(terms, candidates)
         # `choose` is greedy, so the shortlist's first k are what would be quoted without
@@ -592,17 +582,22 @@ class Archive:
         }
         return [replace(c, holds_words=True) if c.passage.id in held else c for c in kept]
 
-    def _introductions(self, name: tuple[str, ...], candidates: list[Passage]) -> set[int]:
-        """The candidates that introduce the person a "who is X?" question names: each where
-        its article first names them in full (`introductions`), in the articles of the best
-        INTRODUCED_ARTICLES candidates (best first) that name them."""
-        articles = [p.article_id for p in candidates if mentions(name, p.text)]
-        found: set[int] = set()
-        for article_id in list(dict.fromkeys(articles))[:INTRODUCED_ARTICLES]:
-            at = introduction(name, self.store.article_text(article_id))
-            if at is not None:
-                found.update(p.id for p in candidates if p.article_id == article_id and p.start <= at < p.end)
-        return found
+    def _with_introductions(self, name: tuple[str, ...], candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates of a "who is X?" question, those that introduce the person marked as
+        stating what is asked: each where its article first names them in full
+        (`introductions`). Only the articles of the best candidates that name them are read:
+        what the others introduce would not be quoted."""
+        best_first = sorted(candidates, key=lambda c: c.relevance, reverse=True)
+        named = dict.fromkeys(c.passage.article_id for c in best_first if mentions(name, c.passage.text))
+        starts = {
+            a: introduction(name, self.store.article_text(a)) for a in list(named)[:INTRODUCED_ARTICLES]
+        }
+
+        def introduces(c: Candidate) -> bool:
+            at = starts.get(c.passage.article_id)
+            return at is not None and c.passage.start <= at < c.passage.end
+
+        return [replace(c, states_asked=True) if introduces(c) else c for c in candidates]
 
     def _newest_stories(self, q: str, k: int, index: PassageIndex) -> Answer:
         """The answer to a question for news that names no story ("What's the latest?"): the
