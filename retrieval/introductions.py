@@ -18,6 +18,8 @@ from retrieval.text import words
 # nothing more. "Who is the new Star Trek director?" asks for a name instead.
 _ASKS_WHO_IS = re.compile(r"^\W*who(?:\s+is|\s+was|\s*['’]s)\s+(?P<name>[^?!.]+?)\W*$", re.IGNORECASE)
 MAX_NAME_WORDS = 4
+# Said after the name, not part of it: "who is Gerasimov again?"
+_AFTER_NAME = frozenset({"again", "exactly", "anyway", "actually"})
 
 
 def asks_who_is(question: str) -> tuple[str, ...] | None:
@@ -26,6 +28,8 @@ def asks_who_is(question: str) -> tuple[str, ...] | None:
     if m is None:
         return None
     name = tuple(words(m["name"]))
+    while name and name[-1] in _AFTER_NAME:
+        name = name[:-1]
     if not 1 <= len(name) <= MAX_NAME_WORDS or any(w in STOPWORDS for w in name):
         return None
     return name

@@ -11,6 +11,7 @@ from retrieval.introductions import asks_who_is, introduction
     [
         ("Who is Valery Gerasimov?", ("valery", "gerasimov")),
         ("who's gerasimov", ("gerasimov",)),
+        ("Who is Gerasimov again?", ("gerasimov",)),
         ("Who was Eva-Marie Persson?", ("eva", "marie", "persson")),
         ("Who is the new Star Trek director?", None),  # asks for a name
         ("Who is going to direct the next Star Trek movie?", None),
