@@ -139,8 +139,9 @@ NEAR_MISSES = (
 
 # "Who is X?" about people the articles name, each answered by a passage that says who they
 # are (the article's by its address, the words that say it). Judged by reading every passage
-# that names them, before the rule for such questions was written (docs/relevance.md, "Who
-# is X?"); where several stories introduce someone, each counts.
+# that names them, before the rule for such questions was written, but for two answers from
+# other stories accepted after its first run (docs/relevance.md, "Questions about who
+# someone is"); where several stories introduce someone, each counts.
 WHO_IS = (
     ("Who is Sheldon Richardson?", (("browns-player-on-mason", "Browns DL Sheldon Richardson"),)),
     ("Who is Joshua Apte?", (("vox.com", "Joshua Apte, a professor of environmental engineering"),)),
