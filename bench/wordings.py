@@ -15,6 +15,9 @@ each question that the two treat differently.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import retrieval.search
 from bench.devset import Question, questions
 from bench.retrieval import bench_parser, compare, open_dev_archive, print_table
@@ -281,6 +284,17 @@ def who_is_questions(urls: dict[str, str]) -> list[Question]:
     return out
 
 
+def what_they_do(who_is: list[Question]) -> list[Question]:
+    """The same questions asked as "What does X do?", judged by the same answers."""
+    return [
+        replace(q, id=f"{q.id}-do", text=f"What does {_WHO_IS.sub('', q.text).rstrip('?')} do?")
+        for q in who_is
+    ]
+
+
+_WHO_IS = re.compile(r"^who(?:\s+is|\s+was|'s)\s+", re.IGNORECASE)
+
+
 def reworded_questions(dev: dict[str, Question]) -> list[Question]:
     """REWORDED as questions, each judged by the answer of the development question it
     re-words."""
@@ -310,6 +324,8 @@ def main() -> None:
     who_is = who_is_questions(urls)
     print(f"\n{len(who_is)} questions that ask who someone the articles name is\n")
     print_table(compare(archive, encoder, who_is, urls))
+    print('\nThe same, asked as "What does X do?"\n')
+    print_table(compare(archive, encoder, what_they_do(who_is), urls))
     print()
     raise_ = retrieval.search.LONG_QUESTION_RAISE
     for name, asked in (("re-worded answerable questions", reworded), ("near misses", near)):

@@ -14,9 +14,13 @@ import re
 from retrieval.search import STOPWORDS
 from retrieval.text import words
 
-# "Who is Valery Gerasimov?", "who's gerasimov", "Who was Harold Bornstein": a name and
-# nothing more. "Who is the new Star Trek director?" asks for a name instead.
-_ASKS_WHO_IS = re.compile(r"^\W*who(?:\s+is|\s+was|\s*['’]s)\s+(?P<name>[^?!.]+?)\W*$", re.IGNORECASE)
+# "Who is Valery Gerasimov?", "who's gerasimov", "Who was Harold Bornstein", "What does
+# Doug Cooke do?": a name and nothing more. "Who is the new Star Trek director?" asks for a
+# name instead, and "What did Noem do?" for what she did.
+_ASKS_WHO_IS = re.compile(
+    r"^\W*(?:who(?:\s+is|\s+was|\s*['’]s)\s+(?P<name>[^?!.]+?)|what\s+does\s+(?P<does>[^?!.]+?)\s+do)\W*$",
+    re.IGNORECASE,
+)
 MAX_NAME_WORDS = 4
 # Said after the name, not part of it: "who is Gerasimov again?"
 _AFTER_NAME = frozenset({"again", "exactly", "anyway", "actually"})
@@ -27,7 +31,7 @@ def asks_who_is(question: str) -> tuple[str, ...] | None:
     m = _ASKS_WHO_IS.match(question)
     if m is None:
         return None
-    name = tuple(words(m["name"]))
+    name = tuple(words(m["name"] or m["does"]))
     while name and name[-1] in _AFTER_NAME:
         name = name[:-1]
     if not 1 <= len(name) <= MAX_NAME_WORDS or any(w in STOPWORDS for w in name):

@@ -12,6 +12,9 @@ from retrieval.introductions import asks_who_is, introduction
         ("Who is Valery Gerasimov?", ("valery", "gerasimov")),
         ("who's gerasimov", ("gerasimov",)),
         ("Who is Gerasimov again?", ("gerasimov",)),
+        ("What does Doug Cooke do?", ("doug", "cooke")),
+        ("What did Noem do?", None),  # what she did, not who she is
+        ("What does the law do?", None),
         ("Who was Eva-Marie Persson?", ("eva", "marie", "persson")),
         ("Who is the new Star Trek director?", None),  # asks for a name
         ("Who is going to direct the next Star Trek movie?", None),
