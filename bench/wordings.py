@@ -284,15 +284,15 @@ def who_is_questions(urls: dict[str, str]) -> list[Question]:
     return out
 
 
+_WHO_IS = re.compile(r"^who(?:\s+is|\s+was|'s)\s+", re.IGNORECASE)
+
+
 def what_they_do(who_is: list[Question]) -> list[Question]:
     """The same questions asked as "What does X do?", judged by the same answers."""
     return [
         replace(q, id=f"{q.id}-do", text=f"What does {_WHO_IS.sub('', q.text).rstrip('?')} do?")
         for q in who_is
     ]
-
-
-_WHO_IS = re.compile(r"^who(?:\s+is|\s+was|'s)\s+", re.IGNORECASE)
 
 
 def reworded_questions(dev: dict[str, Question]) -> list[Question]:

@@ -381,14 +381,19 @@ def test_bad_setting_names_the_variable(
     assert not (data_dir / STORE_FILE).exists()
 
 
+def installed_command() -> list[str]:
+    """`newsbot` as installed beside this Python (or its module, where it is not)."""
+    newsbot = Path(sys.executable).parent / "newsbot"
+    return [str(newsbot)] if newsbot.exists() else [sys.executable, "-m", "bot.cli"]
+
+
 def test_the_installed_command_runs_as_a_person_would(tmp_path: Path) -> None:
     env = {
         "PATH": str(Path(sys.executable).parent),
         "NEWSBOT_DATA_DIR": str(tmp_path / "d"),
         "HOME": str(tmp_path),
     }
-    newsbot = Path(sys.executable).parent / "newsbot"
-    command = [str(newsbot)] if newsbot.exists() else [sys.executable, "-m", "bot.cli"]
+    command = installed_command()
     done = subprocess.run(
         [*command, "ask", "anything"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -398,8 +403,7 @@ def test_the_installed_command_runs_as_a_person_would(tmp_path: Path) -> None:
 
 def test_output_cut_short_by_the_reader_ends_quietly(ingested: Path, tmp_path: Path) -> None:
     env = {"PATH": str(Path(sys.executable).parent), "NEWSBOT_DATA_DIR": str(ingested), "HOME": str(tmp_path)}
-    newsbot = Path(sys.executable).parent / "newsbot"
-    command = [str(newsbot)] if newsbot.exists() else [sys.executable, "-m", "bot.cli"]
+    command = installed_command()
     # As `newsbot ask ... | head -1` once head has its line: the pipe is closed before
     # newsbot writes (it takes a second to start).
     with subprocess.Popen(
