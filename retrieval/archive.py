@@ -727,6 +727,12 @@ def check_question(question: str) -> str:
     q = normalize_question(question)
     if not q:
         raise NewsbotError("The question is empty. Ask something like: Who asked for the call?")
+    if not any(c.isalnum() for c in q):
+        # "???" or an emoji would otherwise be searched for and be "not found", as if the
+        # archive lacked something the reader had asked about.
+        raise NewsbotError(
+            "The question has no words to search for. Ask something like: Who asked for the call?"
+        )
     if len(q) > MAX_QUESTION_CHARS:
         raise NewsbotError(
             f"The question is too long ({len(q):,} characters; the limit is {MAX_QUESTION_CHARS:,}). "

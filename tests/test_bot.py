@@ -175,6 +175,12 @@ async def test_unanswerable_question_says_so_honestly(bot: FakeTelegram) -> None
     assert "send me the link" in reply["text"]
 
 
+async def test_a_message_without_words_is_told_what_to_ask(bot: FakeTelegram) -> None:
+    [reply] = await replies_to(bot, bot.user_message("👍"))
+    assert "no words to search for" in reply["text"]
+    assert "couldn't find" not in reply["text"]
+
+
 async def test_a_price_the_story_does_not_give_is_not_found_naming_the_story(
     bot: FakeTelegram, archive: Archive
 ) -> None:

@@ -180,7 +180,8 @@ def test_questions_from_standard_input_one_per_line(
 
 
 @pytest.mark.parametrize(
-    ("question", "message"), [("", "empty"), ("  \t ", "empty"), ("x" * 10_000, "too long")]
+    ("question", "message"),
+    [("", "empty"), ("  \t ", "empty"), ("x" * 10_000, "too long"), ("?!", "no words")],
 )
 def test_bad_questions_exit_non_zero_with_a_reason(
     ingested: Path, capsys: pytest.CaptureFixture[str], question: str, message: str

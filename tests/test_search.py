@@ -578,9 +578,9 @@ def test_keyword_search_finds_rare_names_and_numbers(archive: Archive) -> None:
     assert "nine metres" in archive.search("How high were the waves at the harbour?").hits[0].text
 
 
-@pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 10_000])
+@pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 10_000, "???", "👍"])
 def test_bad_questions_are_refused_with_a_reason(archive: Archive, question: str) -> None:
-    with pytest.raises(NewsbotError, match=r"empty|too long"):
+    with pytest.raises(NewsbotError, match=r"empty|too long|no words"):
         archive.search(question)
 
 
