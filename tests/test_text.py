@@ -61,6 +61,22 @@ def test_passages_are_exact_spans_merging_tiny_paragraphs_backwards() -> None:
     assert len(texts) == 2
 
 
+def test_a_question_heading_joins_the_paragraph_it_introduces() -> None:
+    # An explainer's subheads: quoted with the paragraph before, "What charges does he face?"
+    # would dangle at the end of an answer about something else.
+    text = clean_text(
+        "Wikileaks welcomed the Swedish move to drop the investigation into the allegation.\n\n"
+        "What charges does Assange face in the US?\n\n"
+        "Australian-born Assange faces a charge of conspiracy to commit computer intrusion."
+    )
+    texts = [text[s.start : s.end] for s in split_passages(text)]
+    assert texts == [
+        "Wikileaks welcomed the Swedish move to drop the investigation into the allegation.",
+        "What charges does Assange face in the US?\n\n"
+        "Australian-born Assange faces a charge of conspiracy to commit computer intrusion.",
+    ]
+
+
 def test_long_paragraph_is_split_at_sentence_boundaries_into_even_chunks() -> None:
     sentence = "The ministry said the drills would continue for several more days near the coast. "
     text = clean_text(sentence * 20)  # 280 words in one paragraph
