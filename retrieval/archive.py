@@ -493,13 +493,21 @@ class Archive:
                     dense=similarity,
                     keyword=keyword.get(pid, 0.0) / best_keyword,
                     holds_words=held,  # only matters below the floor, so only worked out there
-                    states_asked=states_asked is not None and states_asked(passages[pid].text),
                 )
             )
         if who := asks_who_is(q):
             candidates = self._with_introductions(who, candidates)
         if terms and len(terms) <= MAX_NAME_SEARCH_TERMS:
             candidates = self._name_search(terms, candidates)
+        if states_asked is not None:
+            # Only passages that clear the floor can be chosen, so only theirs is tested:
+            # the test reads each passage's text, and half of the candidates fall short.
+            candidates = [
+                replace(c, states_asked=True)
+                if c.clears(self.min_relevance) and states_asked(c.passage.text)
+                else c
+                for c in candidates
+            ]
         # `choose` is greedy, so the shortlist's first k are what would be quoted without
         # re-reading, and "More" (a larger k) re-reads the same passages in the same order.
         latest = asks_for_latest(q)
