@@ -128,14 +128,16 @@ def main() -> None:
     graph = args.size >= GRAPH_THRESHOLD
     revisions = [args.revision] + ([args.after] if args.after else [])
     with tempfile.TemporaryDirectory(prefix="newsbot-version-") as scratch:
-        trees = {rev: Path(scratch) / f"tree-{n}" for n, rev in enumerate(revisions)}
-        for rev, tree in trees.items():
-            subprocess.run(
-                ["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(tree), rev], check=True
-            )
-        if not args.after:
-            trees["working tree"] = ROOT
+        trees: dict[str, Path] = {}
         try:
+            for n, rev in enumerate(revisions):
+                trees[rev] = Path(scratch) / f"tree-{n}"
+                subprocess.run(
+                    ["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(trees[rev]), rev],
+                    check=True,
+                )
+            if not args.after:
+                trees["working tree"] = ROOT
             times: dict[str, list[list[float]]] = {name: [] for name in trees}
             for round_ in range(args.rounds):
                 order = list(trees) if round_ % 2 == 0 else list(reversed(trees))
@@ -143,9 +145,10 @@ def main() -> None:
                     times[name].append(timed(trees[name], data_dir, graph, qs))
         finally:
             for rev in revisions:
-                subprocess.run(
-                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(trees[rev])], check=True
-                )
+                if rev in trees and trees[rev].exists():
+                    subprocess.run(
+                        ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(trees[rev])], check=True
+                    )
     print(f"\nquestion -> hits at {args.size:,} passages, median ms over {len(qs)} dev questions, per round")
     for name, rounds in times.items():
         medians = [statistics.median(r) for r in rounds]
