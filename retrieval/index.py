@@ -177,20 +177,18 @@ class PassageIndex:
 
     def cosines(self, query: np.ndarray, ids: list[int]) -> dict[int, float]:
         """Cosine of the query with each listed passage that is in the index."""
-        found: dict[int, float] = {}
         with self._lock:
             try:  # one call for all: a search asks for dozens
                 vectors = self._index.reconstruct_batch(np.array(ids, dtype=np.int64))
-            except RuntimeError:  # one of them is not in the index (yet)
-                vectors = None
-            if vectors is not None:
-                return {pid: float(vector @ query) for pid, vector in zip(ids, vectors, strict=True)}
-            for pid in ids:
-                try:
-                    found[pid] = float(self._index.reconstruct(pid) @ query)
-                except RuntimeError:
-                    continue
-        return found
+            except RuntimeError:  # one of them is not in the index (yet): one at a time
+                found: dict[int, float] = {}
+                for pid in ids:
+                    try:
+                        found[pid] = float(self._index.reconstruct(pid) @ query)
+                    except RuntimeError:
+                        continue
+                return found
+        return {pid: float(vector @ query) for pid, vector in zip(ids, vectors, strict=True)}
 
     # -- on disk -------------------------------------------------------------------------
 

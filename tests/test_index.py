@@ -174,3 +174,14 @@ def test_large_archives_search_keywords_by_their_discriminating_words(
     hits = archive.store.keyword_search(["russia", "oreshnik"], 5)
     assert len(hits) == 1
     assert "Oreshnik" in archive.store.passages([hits[0][0]])[hits[0][0]].text
+
+
+def test_cosines_skip_passages_the_index_does_not_hold() -> None:
+    # A keyword hit from a passage another process stored after this index was read: the
+    # others still get their cosine.
+    index = PassageIndex("test", 4)
+    vectors = np.eye(4, dtype=np.float32)
+    index.add(np.array([10, 11, 12]), vectors[:3])
+    query = np.array([0.6, 0.8, 0.0, 0.0], dtype=np.float32)
+    assert index.cosines(query, [10, 11]) == pytest.approx({10: 0.6, 11: 0.8})
+    assert index.cosines(query, [10, 99, 12]) == pytest.approx({10: 0.6, 12: 0.0})
