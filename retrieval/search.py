@@ -18,7 +18,7 @@ from retrieval.counts import asks_for_money, counted_words, states_count, states
 from retrieval.reasons import asks_why, states_reason
 from retrieval.statements import asks_what_said, reports_speech
 from retrieval.store import Article, Copy, Passage
-from retrieval.text import split_sentences, stem, words
+from retrieval.text import searchable, split_sentences, stem, words
 
 MAX_QUESTION_CHARS = 1000
 
@@ -257,7 +257,7 @@ def coverage(terms: Sequence[str], text: str) -> float:
     if not terms:
         return 0.0
     finder, stems = _term_finder(tuple(terms))
-    have = set(map(stem, finder.findall(text.lower())))
+    have = set(map(stem, finder.findall(searchable(text).lower())))
     return sum(s in have for s in stems) / len(terms)
 
 

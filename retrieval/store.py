@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +20,7 @@ import numpy as np
 from retrieval import copies
 from retrieval.errors import NewsbotError
 from retrieval.passages import Span
+from retrieval.text import searchable
 
 STORE_FILE = "newsbot.db"
 # An article's date for "newest first": when it was published, else when it was added. The
@@ -185,6 +186,7 @@ def _insert_passages(
             (article_id, position, span.start, span.end, text[span.start : span.end]),
         )
         passage_ids.append(int(cursor.lastrowid or 0))
+    _index_tag_words(db, zip(passage_ids, (text[span.start : span.end] for span in spans), strict=True))
     db.executemany(
         "INSERT INTO embeddings (model, passage_id, vector) VALUES (?, ?, ?)",
         [
@@ -193,6 +195,16 @@ def _insert_passages(
         ],
     )
     return passage_ids
+
+
+def _index_tag_words(db: sqlite3.Connection, passages: Iterable[tuple[int, str]]) -> None:
+    """Let the keyword index find the words of a passage's handles and hashtags ("Bevin" in
+    "@MattBevin"). The insert trigger has indexed the passage as written; only the keyword
+    index gets the extra words, and what is quoted stays the stored text."""
+    db.executemany(
+        "UPDATE passages_fts SET body = ? WHERE rowid = ?",
+        [(body, pid) for pid, text in passages if (body := searchable(text)) != text],
+    )
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -212,7 +224,18 @@ def _migration_3(db: sqlite3.Connection) -> None:
     db.execute(f"CREATE INDEX articles_newest ON articles({_NEWEST} DESC, id DESC)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
+def _migration_4(db: sqlite3.Connection) -> None:
+    """The words of handles and hashtags in the keyword index, for passages stored before."""
+    rows = db.execute("SELECT id, text FROM passages WHERE text LIKE '%@%' OR text LIKE '%#%'").fetchall()
+    _index_tag_words(db, rows)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+]
 
 
 def _check_store_file(path: Path) -> None:

@@ -70,6 +70,32 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+# A handle or hashtag runs its words together ("@MattBevin", "#BlackLivesMatter"): a keyword
+# index sees one word, "mattbevin", and a question that says "Bevin" misses the tweet.
+_TAG = re.compile(r"(?<![\w@#])[@#]([A-Za-z0-9_]{3,})")
+_TAG_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+
+
+def tag_words(text: str) -> list[str]:
+    """The words run together in the text's handles and hashtags, where their capitals or
+    underscores show where the words meet: "@realDonaldTrump" gives real, Donald, Trump; an
+    all-lower-case "#metoo" gives nothing, as no word break can be told in it."""
+    found: list[str] = []
+    for tag in _TAG.findall(text):
+        parts = _TAG_PART.findall(tag)
+        if len(parts) > 1:
+            found.extend(parts)
+    return found
+
+
+def searchable(text: str) -> str:
+    """The text a keyword search should look through: the text, then its tags' words."""
+    if "@" not in text and "#" not in text:
+        return text
+    extra = tag_words(text)
+    return f"{text}\n{' '.join(extra)}" if extra else text
+
+
 # Cached: a search stems the words of every candidate passage, and news repeats its words.
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:

@@ -208,6 +208,22 @@ LISTING_JSONL = {
     ),
 }
 
+# A story that quotes a tweet: the candidate it praises is named only by his handle there.
+RACE_JSONL = {
+    "url": "https://statehouse.example.com/2024/11/04/governor-race-final-day",
+    "title": "Governor's race ends in a dead heat",
+    "publisher": "Statehouse Report",
+    "published": "2024-11-04",
+    "text": (
+        "Both campaigns crossed the state on the final day of a governor's race that polls "
+        "show as a dead heat, with turnout expected to break the record set four years ago.\n\n"
+        "\u201cGovernor @DanKowalski has done a fantastic job, and he has my full support!\u201d "
+        "the president wrote on social media on Sunday night.\n\n"
+        "The challenger, Rosa Mendez, spent the day in the north of the state, where she "
+        "promised voters a new hospital and faster broadband."
+    ),
+}
+
 # Files `newsbot ingest` must refuse, each with (part of) the reason it must give.
 BAD_FILES: list[tuple[str, str | bytes, str]] = [
     ("empty.txt", "", "the file is empty"),

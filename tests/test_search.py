@@ -2,6 +2,7 @@
 sentence highlighted and its source; an honest "not found" for what the archive cannot answer."""
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +15,7 @@ from retrieval.encoder import Encoder, passage_input
 from retrieval.errors import NewsbotError
 from retrieval.search import LONG_QUESTION_RAISE, Candidate, close_call, reread_score
 from retrieval.sources import _draft
-from retrieval.store import Passage
+from retrieval.store import Passage, Store
 from tests.samples import (
     CRASH_JSONL,
     FIRE_JSONL,
@@ -27,6 +28,7 @@ from tests.samples import (
     PROTEST_FIRST_JSONL,
     PROTEST_LATER_JSONL,
     QUALIFYING_JSONL,
+    RACE_JSONL,
     RAIL_JSONL,
     SAMPLE_TITLE,
     SAMPLE_URL,
@@ -576,6 +578,28 @@ def test_keyword_search_finds_rare_names_and_numbers(archive: Archive) -> None:
     archive.ingest(_draft("test", HARBOUR_JSONL))
     assert "ATACMS" in archive.search("ATACMS").hits[0].text
     assert "nine metres" in archive.search("How high were the waves at the harbour?").hits[0].text
+
+
+@pytest.mark.parametrize("question", ["Kowalski", "What did the president write about Kowalski on Sunday?"])
+def test_a_name_written_only_as_a_handle_is_found(archive: Archive, question: str) -> None:
+    archive.ingest(_draft("test", RACE_JSONL))
+    assert "@DanKowalski" in archive.search(question).hits[0].text
+
+
+def test_a_store_from_before_handles_were_split_finds_them_once_opened(archive: Archive) -> None:
+    archive.ingest(_draft("test", RACE_JSONL))
+    archive.store.close()
+    # What version 3 of the store held: the keyword index had the tweet's text alone.
+    db = sqlite3.connect(archive.data_dir / "newsbot.db")
+    with db:
+        db.execute("UPDATE passages_fts SET body = (SELECT text FROM passages WHERE id = passages_fts.rowid)")
+        db.execute("PRAGMA user_version = 3")
+    db.close()
+    # The keyword index itself: in an archive this small, every passage is a candidate of
+    # the vector search anyway; in a large one, a name is found by keyword or not at all.
+    store = Store(archive.data_dir)
+    found = [pid for pid, _ in store.keyword_search(["kowalski"], 5)]
+    assert [p.text for p in store.passages(found).values()] == [RACE_JSONL["text"].split("\n\n")[1]]
 
 
 @pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 10_000, "???", "👍"])

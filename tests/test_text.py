@@ -1,5 +1,7 @@
+import pytest
+
 from retrieval.passages import split_passages
-from retrieval.text import clean_text, content_hash, paragraph_spans, split_sentences
+from retrieval.text import clean_text, content_hash, paragraph_spans, split_sentences, tag_words
 
 
 def sentences(text: str) -> list[str]:
@@ -101,3 +103,20 @@ def test_every_paragraph_is_covered_in_order() -> None:
 def test_content_hash_ignores_spacing_case_and_punctuation() -> None:
     assert content_hash("Hello,  World!\n\nBye.") == content_hash("hello world bye")
     assert content_hash("Hello world") != content_hash("Hello there")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Governor @MattBevin has my support", ["Matt", "Bevin"]),
+        ("Thanks, @realDonaldTrump!", ["real", "Donald", "Trump"]),
+        ("Live from #COP26 via @BBCNews", ["COP", "26", "BBC", "News"]),
+        ("@matt_bevin replied", ["matt", "bevin"]),
+        # No word break can be told in these, and an address or a number is not a tag.
+        ("#metoo", []),
+        ("write to press@WhiteHouse.gov", []),
+        ("the #1 pick", []),
+    ],
+)
+def test_the_words_run_together_in_handles_and_hashtags_are_told_apart(text: str, found: list[str]) -> None:
+    assert tag_words(text) == found
