@@ -74,10 +74,11 @@ def _merge_short(text: str, pieces: list[Span], min_words: int, max_words: int) 
         # Short: a short paragraph usually finishes the thought before it ("It did not
         # mention Ukraine or any other topic."), so join backwards when that fits. A
         # question is a heading that introduces what follows ("What was the Swedish
-        # investigation about?"), so it waits for the next paragraph.
+        # investigation about?"), and so is a line ending in a colon ("Here's what to
+        # know:"), so those wait for the next paragraph.
         if (
             merged
-            and not text[piece.start : piece.end].rstrip().endswith("?")
+            and not text[piece.start : piece.end].rstrip().endswith(("?", ":"))
             and word_count(text[merged[-1].start : piece.end]) <= max_words
         ):
             merged[-1] = Span(merged[-1].start, piece.end)

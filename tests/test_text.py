@@ -63,20 +63,28 @@ def test_passages_are_exact_spans_merging_tiny_paragraphs_backwards() -> None:
     assert len(texts) == 2
 
 
-def test_a_question_heading_joins_the_paragraph_it_introduces() -> None:
-    # An explainer's subheads: quoted with the paragraph before, "What charges does he face?"
-    # would dangle at the end of an answer about something else.
-    text = clean_text(
-        "Wikileaks welcomed the Swedish move to drop the investigation into the allegation.\n\n"
-        "What charges does Assange face in the US?\n\n"
-        "Australian-born Assange faces a charge of conspiracy to commit computer intrusion."
-    )
+@pytest.mark.parametrize(
+    ("before", "heading", "introduced"),
+    [
+        # An explainer's subheads: quoted with the paragraph before, "What charges does he
+        # face?" would dangle at the end of an answer about something else.
+        (
+            "Wikileaks welcomed the Swedish move to drop the investigation into the allegation.",
+            "What charges does Assange face in the US?",
+            "Australian-born Assange faces a charge of conspiracy to commit computer intrusion.",
+        ),
+        # A line that introduces a list: with the paragraph before, it points at nothing.
+        (
+            "Wales beat Hungary 2-0 on Tuesday to take the last of the twenty automatic places.",
+            "Here are the teams that have qualified:",
+            "England, Czech Republic, Ukraine, Spain, Sweden, Poland, France, Turkey and Belgium.",
+        ),
+    ],
+)
+def test_a_heading_joins_the_paragraph_it_introduces(before: str, heading: str, introduced: str) -> None:
+    text = clean_text(f"{before}\n\n{heading}\n\n{introduced}")
     texts = [text[s.start : s.end] for s in split_passages(text)]
-    assert texts == [
-        "Wikileaks welcomed the Swedish move to drop the investigation into the allegation.",
-        "What charges does Assange face in the US?\n\n"
-        "Australian-born Assange faces a charge of conspiracy to commit computer intrusion.",
-    ]
+    assert texts == [before, f"{heading}\n\n{introduced}"]
 
 
 def test_long_paragraph_is_split_at_sentence_boundaries_into_even_chunks() -> None:
