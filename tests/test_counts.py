@@ -32,6 +32,9 @@ def test_counted_words(question: str, counted: tuple[str, ...] | None) -> None:
         (("new", "vehicles"), "Local dealers sold 30,154 new cars in October.", True),
         (("people",), "Three people have died during the protests.", True),
         (("fatalities",), "In addition to the three fatalities at the plant, 30 were hurt.", True),
+        # The figure at most two words before what it counts.
+        (("cars",), "Local dealers sold 30,154 new cars in October.", True),
+        (("cars",), "Local dealers sold 30,154 shiny new cars in October.", False),
         # A figure of something else, or the counted word with no figure before it.
         (("new", "vehicles"), "Fleet sales made up 14.6 percent of all vehicle sales.", False),
         (("deportees",), "The aircraft carrying the deportees landed at 6am.", False),
