@@ -41,7 +41,7 @@ _TALLY = re.compile(  # run on lower-cased text
     r"\b(?:to|at|reached)\s+(\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# A word that `_is_figure`, found in lower-cased text without splitting it into words.
+# A word that `_is_figure` accepts, found in lower-cased text without splitting it into words.
 _FIGURE = re.compile(r"\b(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
 _NEXT_WORD = re.compile(r"\W+(\w+)")
 _SENTENCE_END = re.compile(r"[.!?]\s")

@@ -89,10 +89,11 @@ def tag_words(text: str) -> list[str]:
 
 
 def searchable(text: str) -> str:
-    """The text a keyword search should look through: the text, then its tags' words."""
+    """The text a keyword search should look through: the text, then its tags' words, each
+    once however often its tag recurs (a word's count weighs in BM25)."""
     if "@" not in text and "#" not in text:
         return text
-    extra = tag_words(text)
+    extra = dict.fromkeys(tag_words(text))
     return f"{text}\n{' '.join(extra)}" if extra else text
 
 
