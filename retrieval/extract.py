@@ -13,6 +13,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
+from retrieval.dates import checked_date
 from retrieval.store import Draft
 from retrieval.text import clean_text, word_count, words
 
@@ -171,7 +172,7 @@ def _extract_article(html: str, url: str | None) -> Draft | None:
         url=doc.url or url,
         publisher=publisher or None,
         author=plain_title(doc.author or "") or None,
-        published=doc.date or None,
+        published=checked_date(doc.date, html, url),
         language=doc.language or None,
     )
 
