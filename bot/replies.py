@@ -63,15 +63,33 @@ def quote_html(hit: Hit, limit: int = MAX_MESSAGE) -> list[str]:
         opening = "<blockquote expandable>" if stop - start > EXPANDABLE_FROM else "<blockquote>"
         return f"{opening}{body}</blockquote>"
 
-    whole = render(0, len(text))
-    if utf16_len(whole) <= limit:
-        return [whole]
-    chunks, start, last_end = [], 0, 0
-    for _, sentence_end in split_sentences(text):
-        if sentence_end > start and utf16_len(render(start, sentence_end)) > limit and last_end > start:
-            chunks.append(render(start, last_end))
-            start = last_end
-        last_end = sentence_end
+    def last_fitting(start: int, stops: Sequence[int]) -> int | None:
+        """The last of `stops` (ascending) up to which a blockquote from `start` fits; the
+        rendered length only grows with the stop, so a binary search finds it."""
+        lo, hi, best = 0, len(stops) - 1, None
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if stops[mid] > start and utf16_len(render(start, stops[mid])) <= limit:
+                best, lo = stops[mid], mid + 1
+            else:
+                hi = mid - 1
+        return best
+
+    # Cut at the last sentence end that fits; in a sentence too long for a message (a list
+    # without full stops, text in a script without spaces), at the last space that fits,
+    # else at the last character.
+    sentence_ends = [end for _, end in split_sentences(text)]
+    spaces = [m.start() for m in re.finditer(r"\s", text)]
+    chunks, start = [], 0
+    while utf16_len(render(start, len(text))) > limit:
+        cut = (
+            last_fitting(start, [e for e in sentence_ends if start < e < len(text)])
+            or last_fitting(start, [s for s in spaces if s > start])
+            or last_fitting(start, range(start + 1, len(text)))
+            or start + 1
+        )
+        chunks.append(render(start, cut))
+        start = cut
     chunks.append(render(start, len(text)))
     return chunks
 

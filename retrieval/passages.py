@@ -6,6 +6,7 @@ exact substring of the article by construction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from retrieval.text import paragraph_spans, split_sentences, word_count
@@ -19,6 +20,15 @@ from retrieval.text import paragraph_spans, split_sentences, word_count
 # vectors blur enough that short questions fell under the relevance floor.
 MIN_WORDS = 12
 MAX_WORDS = 60
+# Words are counted as runs of letters, so text in a script written without spaces
+# (Chinese, Japanese, Thai) is a word or two per sentence, and a paragraph without a full
+# stop is one sentence: neither would ever be cut, and a passage of thousands of characters
+# is neither embedded whole (the model reads its first 256 tokens) nor quotable in one
+# Telegram message. So a passage is also cut at this many characters (60 English words
+# take about 400), and a piece this long is never short, whatever its word count.
+MAX_CHARS = 1000
+_SHORT_CHARS = MAX_CHARS // 4
+_NON_SPACE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -30,7 +40,7 @@ class Span:
 def split_passages(text: str, min_words: int = MIN_WORDS, max_words: int = MAX_WORDS) -> list[Span]:
     pieces: list[Span] = []
     for start, end in paragraph_spans(text):
-        if word_count(text[start:end]) > max_words:
+        if word_count(text[start:end]) > max_words or end - start > MAX_CHARS:
             pieces.extend(_split_long(text, start, end, max_words))
         else:
             pieces.append(Span(start, end))
@@ -39,25 +49,48 @@ def split_passages(text: str, min_words: int = MIN_WORDS, max_words: int = MAX_W
 
 def _split_long(text: str, start: int, end: int, max_words: int) -> list[Span]:
     """Group the sentences of one paragraph into chunks of similar size, each <= max_words
-    where sentences allow (a single overlong sentence stays whole)."""
-    sentences = split_sentences(text, start, end)
+    where sentences allow, and <= MAX_CHARS (`_cut_sentence` cuts a sentence longer than
+    that)."""
+    sentences = [
+        piece for a, b in split_sentences(text, start, end) for piece in _cut_sentence(text, a, b, max_words)
+    ]
     counts = [word_count(text[a:b]) for a, b in sentences]
     total = sum(counts)
     chunks = max(1, -(-total // max_words))
     target = total / chunks
     spans: list[Span] = []
-    chunk_start, chunk_words = sentences[0][0], 0
-    for (a, _), n in zip(sentences, counts, strict=True):
-        if chunk_words and (chunk_words + n > max_words or chunk_words >= target):
-            spans.append(Span(chunk_start, _previous_end(sentences, a)))
+    chunk_start, chunk_end, chunk_words = sentences[0][0], sentences[0][0], 0
+    for (a, b), n in zip(sentences, counts, strict=True):
+        full = chunk_words and (chunk_words + n > max_words or chunk_words >= target)
+        if a > chunk_start and (full or b - chunk_start > MAX_CHARS):
+            spans.append(Span(chunk_start, chunk_end))
             chunk_start, chunk_words = a, 0
         chunk_words += n
-    spans.append(Span(chunk_start, sentences[-1][1]))
+        chunk_end = b
+    spans.append(Span(chunk_start, chunk_end))
     return spans
 
 
-def _previous_end(sentences: list[tuple[int, int]], start: int) -> int:
-    return max(b for a, b in sentences if b <= start)
+def _cut_sentence(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
+    """A sentence longer than MAX_CHARS as pieces of at most max_words words that fit in
+    it, cut between words; a word longer than that (a script without spaces) is cut every
+    MAX_CHARS characters. A shorter sentence stays whole, however many its words."""
+    if end - start <= MAX_CHARS:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    piece: tuple[int, int] | None = None
+    count = 0
+    for word in _NON_SPACE.finditer(text, start, end):
+        if piece is None:
+            piece, count = word.span(), 1
+        elif count >= max_words or word.end() - piece[0] > MAX_CHARS:
+            pieces.append(piece)
+            piece, count = word.span(), 1
+        else:
+            piece, count = (piece[0], word.end()), count + 1
+    if piece is not None:
+        pieces.append(piece)
+    return [(cut, min(cut + MAX_CHARS, b)) for a, b in pieces for cut in range(a, b, MAX_CHARS)]
 
 
 def _merge_short(text: str, pieces: list[Span], min_words: int, max_words: int) -> list[Span]:
@@ -68,7 +101,7 @@ def _merge_short(text: str, pieces: list[Span], min_words: int, max_words: int) 
             piece = Span(pending.start, piece.end)
             pending = None
         n = word_count(text[piece.start : piece.end])
-        if n >= min_words:
+        if n >= min_words or piece.end - piece.start >= _SHORT_CHARS:
             merged.append(piece)
             continue
         # Short: a short paragraph usually finishes the thought before it ("It did not
@@ -80,12 +113,13 @@ def _merge_short(text: str, pieces: list[Span], min_words: int, max_words: int) 
             merged
             and not text[piece.start : piece.end].rstrip().endswith(("?", ":"))
             and word_count(text[merged[-1].start : piece.end]) <= max_words
+            and piece.end - merged[-1].start <= MAX_CHARS
         ):
             merged[-1] = Span(merged[-1].start, piece.end)
         else:
             pending = piece
     if pending is not None:
-        if merged:
+        if merged and pending.end - merged[-1].start <= MAX_CHARS:
             merged[-1] = Span(merged[-1].start, pending.end)
         else:
             merged.append(pending)

@@ -138,6 +138,8 @@ _NUMBER_ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+)")
 _NEXT_START = re.compile(r"\s+([\"'“‘«(\[]*)(\w)")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
+_TOKEN_REACH = 100  # longer than any abbreviation or run of initials
+_SPACE = re.compile(r"\s+")
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -157,8 +159,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         cut = match.end()
         if segment[sentence_start:cut].strip():
             spans.append((sentence_start, cut))
-        following = re.match(r"\s+", segment[cut:])
-        sentence_start = cut + (following.end() if following else 0)
+        following = _SPACE.match(segment, cut)
+        sentence_start = following.end() if following else cut
     if segment[sentence_start:].strip():
         spans.append((sentence_start, len(segment.rstrip())))
     return [(start + a, start + b) for a, b in spans]
@@ -176,7 +178,9 @@ def _ends_sentence(segment: str, match: re.Match[str]) -> bool:
     punct = match.group(0)
     if punct[0] != ".":
         return True
-    before = _TOKEN_BEFORE.search(segment, 0, match.start())
+    # Only the stretch just before the full stop is searched: from the segment's start,
+    # every boundary would rescan all the text before it.
+    before = _TOKEN_BEFORE.search(segment, max(0, match.start() - _TOKEN_REACH), match.start())
     if before is None:
         return True
     token = before.group(1).lstrip("\"'“‘(«[").lower()

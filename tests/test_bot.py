@@ -356,6 +356,31 @@ async def test_long_answers_are_split_within_telegrams_limit(
     assert sum(p["text"].count("<blockquote") for p in sent) == 10
 
 
+async def test_a_page_of_one_endless_sentence_is_answered_within_telegrams_limit(
+    fake: FakeTelegram, data_dir: Path, archive: Archive
+) -> None:
+    # A results table flattened into one paragraph without a full stop.
+    results = ", ".join(f"Ward {n} turnout {40 + n % 30} per cent" for n in range(1, 900))
+    archive.ingest(
+        _draft(
+            "test",
+            {
+                "url": "https://example.com/turnout",
+                "title": "Turnout by ward in the Zubrowka council election",
+                "text": f"The council published turnout for every ward of the city on Friday.\n\n{results}",
+            },
+        )
+    )
+    async with running(make_settings(fake, data_dir), archive):
+        fake.user_message("What was the turnout in Ward 417?")
+        await wait(fake, lambda f: f.sent(), "an answer")
+        await asyncio.sleep(1.0)
+        sent = fake.sent()
+    for params in sent:  # each part was accepted by the fake server's length and HTML checks
+        assert len(visible_text(params["text"]).encode("utf-16-le")) // 2 <= 4096
+    assert any("Ward 417 turnout" in visible_text(p["text"]) for p in sent)
+
+
 # -- delivery that does not break ---------------------------------------------------------------
 
 

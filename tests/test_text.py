@@ -1,6 +1,8 @@
+import time
+
 import pytest
 
-from retrieval.passages import split_passages
+from retrieval.passages import MAX_CHARS, split_passages
 from retrieval.text import clean_text, content_hash, paragraph_spans, split_sentences, tag_words
 
 
@@ -128,3 +130,36 @@ def test_content_hash_ignores_spacing_case_and_punctuation() -> None:
 )
 def test_the_words_run_together_in_handles_and_hashtags_are_told_apart(text: str, found: list[str]) -> None:
     assert tag_words(text) == found
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # A list with no full stop: one "sentence" of 6,000 words.
+        ", ".join(f"Name{i} Surname{i}" for i in range(3000)),
+        # A script written without spaces, where sentences end in "。": a word per sentence.
+        "北京市政府周二宣布新的交通规则。" * 600,
+        # Nothing a word is made of.
+        "😀" * 5000,
+    ],
+)
+def test_a_paragraph_no_sentence_or_space_divides_is_still_cut_into_passages(paragraph: str) -> None:
+    text = clean_text(
+        f"A headline paragraph that says what the story is about, at some length.\n\n{paragraph}"
+    )
+    spans = split_passages(text)
+    assert len(spans) > 3
+    assert all(span.end - span.start <= MAX_CHARS for span in spans)
+    # Nothing is lost or repeated: the passages, in order, are the text less the spaces between.
+    assert "".join(text[s.start : s.end] for s in spans).replace(" ", "").replace("\n", "") == text.replace(
+        " ", ""
+    ).replace("\n", "")
+
+
+def test_sentences_are_found_in_linear_time() -> None:
+    # Each full stop used to rescan the text before it: a long transcript without
+    # paragraph breaks took minutes.
+    text = "The hearing resumed after lunch. " * 6_000
+    started = time.perf_counter()
+    assert len(split_sentences(text)) == 6_000
+    assert time.perf_counter() - started < 5
