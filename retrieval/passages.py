@@ -72,9 +72,10 @@ def _split_long(text: str, start: int, end: int, max_words: int) -> list[Span]:
 
 
 def _cut_sentence(text: str, start: int, end: int, max_words: int) -> list[tuple[int, int]]:
-    """A sentence longer than MAX_CHARS as pieces of at most max_words words that fit in
-    it, cut between words; a word longer than that (a script without spaces) is cut every
-    MAX_CHARS characters. A shorter sentence stays whole, however many its words."""
+    """A sentence longer than MAX_CHARS as pieces cut between words, each of at most
+    max_words words and MAX_CHARS characters; a word longer than that (a script without
+    spaces) is cut every MAX_CHARS characters. A shorter sentence stays whole, however many
+    its words."""
     if end - start <= MAX_CHARS:
         return [(start, end)]
     pieces: list[tuple[int, int]] = []
