@@ -75,6 +75,9 @@ def quote_html(hit: Hit, limit: int = MAX_MESSAGE) -> list[str]:
                 hi = mid - 1
         return best
 
+    whole = render(0, len(text))
+    if utf16_len(whole) <= limit:
+        return [whole]
     # Cut at the last sentence end that fits; in a sentence too long for a message (a list
     # without full stops, text in a script without spaces), at the last space that fits,
     # else at the last character.
