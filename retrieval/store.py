@@ -7,6 +7,7 @@ change bumps `revision`, which is how a long-running process notices another one
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,6 +22,8 @@ from retrieval import copies
 from retrieval.errors import NewsbotError
 from retrieval.passages import Span
 from retrieval.text import searchable
+
+log = logging.getLogger(__name__)
 
 STORE_FILE = "newsbot.db"
 # An article's date for "newest first": when it was published, else when it was added. The
@@ -186,7 +189,7 @@ def _insert_passages(
             (article_id, position, span.start, span.end, text[span.start : span.end]),
         )
         passage_ids.append(int(cursor.lastrowid or 0))
-    _index_tag_words(db, zip(passage_ids, (text[span.start : span.end] for span in spans), strict=True))
+    _index_searchable(db, zip(passage_ids, (text[span.start : span.end] for span in spans), strict=True))
     db.executemany(
         "INSERT INTO embeddings (model, passage_id, vector) VALUES (?, ?, ?)",
         [
@@ -197,10 +200,12 @@ def _insert_passages(
     return passage_ids
 
 
-def _index_tag_words(db: sqlite3.Connection, passages: Iterable[tuple[int, str]]) -> None:
-    """Let the keyword index find the words of a passage's handles and hashtags ("Bevin" in
-    "@MattBevin"). The insert trigger has indexed the passage as written; only the keyword
-    index gets the extra words, and what is quoted stays the stored text."""
+def _index_searchable(db: sqlite3.Connection, passages: Iterable[tuple[int, str]]) -> None:
+    """Let the keyword index find what a passage writes in other forms than questions do:
+    the words of its handles and hashtags ("Bevin" in "@MattBevin"), its abbreviations
+    without dots ("US" for "U.S."): `text.searchable`. The insert trigger has indexed the
+    passage as written; only the keyword index gets the extra words, and what is quoted
+    stays the stored text."""
     db.executemany(
         "UPDATE passages_fts SET body = ? WHERE rowid = ?",
         [(body, pid) for pid, text in passages if (body := searchable(text)) != text],
@@ -225,9 +230,12 @@ def _migration_3(db: sqlite3.Connection) -> None:
 
 
 def _migration_4(db: sqlite3.Connection) -> None:
-    """The words of handles and hashtags in the keyword index, for passages stored before."""
-    rows = db.execute("SELECT id, text FROM passages WHERE text LIKE '%@%' OR text LIKE '%#%'").fetchall()
-    _index_tag_words(db, rows)
+    """The words of handles and hashtags, and dotted abbreviations without their dots, in the
+    keyword index, for passages stored before."""
+    rows = db.execute(
+        "SELECT id, text FROM passages WHERE text LIKE '%@%' OR text LIKE '%#%' OR text GLOB '*[A-Za-z].[A-Za-z].*'"
+    ).fetchall()
+    _index_searchable(db, rows)
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
@@ -318,6 +326,8 @@ class Store:
         db.execute("BEGIN IMMEDIATE")
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
+            if 0 < version < len(MIGRATIONS):  # a large store takes a while: say why
+                log.info("Upgrading the store %s from schema %d to %d.", self.path, version, len(MIGRATIONS))
             for number in range(version, len(MIGRATIONS)):
                 MIGRATIONS[number](db)
                 db.execute(f"PRAGMA user_version = {number + 1}")

@@ -88,12 +88,16 @@ def tag_words(text: str) -> list[str]:
     return found
 
 
+# "U.S.", "U.N.", "D.C.": a keyword index reads single letters, which no question's "US" matches.
+_DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+
+
 def searchable(text: str) -> str:
-    """The text a keyword search should look through: the text, then its tags' words, each
-    once however often its tag recurs (a word's count weighs in BM25)."""
-    if "@" not in text and "#" not in text:
-        return text
-    extra = dict.fromkeys(tag_words(text))
+    """The text a keyword search should look through: the text, then its tags' words and
+    its dotted abbreviations without their dots ("U.S." as US), each once however often it
+    recurs (a word's count weighs in BM25)."""
+    tags = tag_words(text) if "@" in text or "#" in text else []
+    extra = dict.fromkeys([*tags, *(a.replace(".", "") for a in _DOTTED.findall(text))])
     return f"{text}\n{' '.join(extra)}" if extra else text
 
 

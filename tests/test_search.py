@@ -586,10 +586,15 @@ def test_a_name_written_only_as_a_handle_is_found(archive: Archive, question: st
     assert "@DanKowalski" in archive.search(question).hits[0].text
 
 
+def test_a_question_saying_us_finds_what_the_article_writes_as_u_s(archive: Archive) -> None:
+    best = archive.search("Who is the US army chief?").hits[0]
+    assert "the U.S. Chairman of the Joint Chiefs of Staff General Charles Brown" in best.text
+
+
 def test_a_store_from_before_handles_were_split_finds_them_once_opened(archive: Archive) -> None:
     archive.ingest(_draft("test", RACE_JSONL))
     archive.store.close()
-    # What version 3 of the store held: the keyword index had the tweet's text alone.
+    # What version 3 of the store held: the keyword index had each passage's text alone.
     db = sqlite3.connect(archive.data_dir / "newsbot.db")
     with db:
         db.execute("UPDATE passages_fts SET body = (SELECT text FROM passages WHERE id = passages_fts.rowid)")
@@ -600,6 +605,11 @@ def test_a_store_from_before_handles_were_split_finds_them_once_opened(archive: 
     store = Store(archive.data_dir)
     found = [pid for pid, _ in store.keyword_search(["kowalski"], 5)]
     assert [p.text for p in store.passages(found).values()] == [RACE_JSONL["text"].split("\n\n")[1]]
+    # Every passage that writes "U.S." (not only one that says "use", which stems alike).
+    found = {pid for pid, _ in store.keyword_search(["us"], 50)}
+    written = {p.id for p in store.passages(range(1, 50)).values() if "U.S." in p.text}
+    assert len(written) > 3
+    assert written <= found
 
 
 @pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 10_000, "???", "👍"])

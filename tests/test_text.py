@@ -3,7 +3,7 @@ import time
 import pytest
 
 from retrieval.passages import MAX_CHARS, split_passages
-from retrieval.text import clean_text, content_hash, paragraph_spans, split_sentences, tag_words
+from retrieval.text import clean_text, content_hash, paragraph_spans, searchable, split_sentences, tag_words
 
 
 def sentences(text: str) -> list[str]:
@@ -163,3 +163,9 @@ def test_sentences_are_found_in_linear_time() -> None:
     started = time.perf_counter()
     assert len(split_sentences(text)) == 6_000
     assert time.perf_counter() - started < 5
+
+
+def test_abbreviations_with_dots_are_searchable_without_them() -> None:
+    text = "The U.S. envoy met U.N. officials in Washington, D.C., and the U.S. Army chief."
+    assert searchable(text).split("\n") == [text, "US UN DC"]
+    assert searchable("No abbreviation here.") == "No abbreviation here."
