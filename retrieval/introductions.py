@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from retrieval.search import STOPWORDS
-from retrieval.text import words
+from retrieval.text import without_accents, words
 
 # "Who is Valery Gerasimov?", "who's gerasimov", "Who was Harold Bornstein", "What does
 # Doug Cooke do?": a name and nothing more. "Who is the new Star Trek director?" asks for a
@@ -31,7 +31,7 @@ def asks_who_is(question: str) -> tuple[str, ...] | None:
     m = _ASKS_WHO_IS.match(question)
     if m is None:
         return None
-    name = tuple(words(m["name"] or m["does"]))
+    name = tuple(words(without_accents(m["name"] or m["does"])))
     while name and name[-1] in _AFTER_NAME:
         name = name[:-1]
     if not 1 <= len(name) <= MAX_NAME_WORDS or any(w in STOPWORDS for w in name):
@@ -40,12 +40,14 @@ def asks_who_is(question: str) -> tuple[str, ...] | None:
 
 
 def mentions(name: tuple[str, ...], text: str) -> bool:
-    """Whether the text names the person (by surname, as news does after the first time)."""
-    return _surname(name).search(text) is not None
+    """Whether the text names the person (by surname, as news does after the first time),
+    accents or none: "Weizsacker" is "Weizsäcker"."""
+    return _surname(name).search(without_accents(text)) is not None
 
 
 def introduction(name: tuple[str, ...], article: str) -> int | None:
     """Where the article first names the person in full (or, when it never does, at all)."""
+    article = without_accents(article)
     if len(name) > 1:
         full = re.compile(r"\b" + r"[\s-]+".join(map(re.escape, name)) + r"\b", re.IGNORECASE)
         if (m := full.search(article)) is not None:

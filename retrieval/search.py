@@ -18,7 +18,7 @@ from retrieval.counts import asks_for_money, counted_words, states_count, states
 from retrieval.reasons import asks_why, states_reason
 from retrieval.statements import asks_what_said, reports_speech
 from retrieval.store import Article, Copy, Passage
-from retrieval.text import searchable, split_sentences, stem, words
+from retrieval.text import searchable, split_sentences, stem, without_accents, words
 
 MAX_QUESTION_CHARS = 1000
 
@@ -257,7 +257,7 @@ def coverage(terms: Sequence[str], text: str) -> float:
     if not terms:
         return 0.0
     finder, stems = _term_finder(tuple(terms))
-    have = set(map(stem, finder.findall(searchable(text).lower())))
+    have = set(map(stem, finder.findall(without_accents(searchable(text).lower()))))
     return sum(s in have for s in stems) / len(terms)
 
 
@@ -267,7 +267,7 @@ def _term_finder(terms: tuple[str, ...]) -> tuple[re.Pattern[str], list[str]]:
     stems. A stem is a prefix of its word, so only words opening with one of the stems can
     match: a search checks dozens of passages per question, and stemming only those words
     instead of all of them halves what the check costs."""
-    stems = [stem(t) for t in terms]
+    stems = [stem(without_accents(t)) for t in terms]
     openings = "|".join(map(re.escape, sorted(set(stems), key=len, reverse=True)))
     return re.compile(rf"\b(?:{openings})\w*"), stems
 

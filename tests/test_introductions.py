@@ -3,7 +3,7 @@
 import pytest
 
 from retrieval.archive import Archive
-from retrieval.introductions import asks_who_is, introduction
+from retrieval.introductions import asks_who_is, introduction, mentions
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,7 @@ from retrieval.introductions import asks_who_is, introduction
         ("Who said the talks had failed?", None),
         ("Who is he?", None),
         ("What is Oreshnik?", None),
+        ("Who is Fritz von Weizsäcker?", ("fritz", "von", "weizsacker")),  # as the index folds it
     ],
 )
 def test_asks_who_is(question: str, name: tuple[str, ...] | None) -> None:
@@ -55,3 +56,15 @@ def test_who_is_quotes_the_passage_that_introduces_them(archive: Archive, questi
     # closer in meaning to a bare name; the first one says who he is.
     best = archive.search(question).hits[0]
     assert best.text.startswith("The call, between Russia's Chief of the General Staff Valery Gerasimov")
+
+
+@pytest.mark.parametrize("asked", ["Weizsäcker", "Weizsacker"])
+def test_a_name_is_found_in_the_article_with_or_without_its_accents(asked: str) -> None:
+    article = (
+        "A doctor was stabbed in Berlin on Tuesday. The victim, the physician Fritz von Weizsäcker, "
+        "was the son of a former president. Weizsäcker died at the scene."
+    )
+    name = asks_who_is(f"Who is {asked}?")
+    assert name is not None
+    assert mentions(name, article)
+    assert introduction(name, article) == article.index("von Weizsäcker") + len("von ")

@@ -586,6 +586,27 @@ def test_a_name_written_only_as_a_handle_is_found(archive: Archive, question: st
     assert "@DanKowalski" in archive.search(question).hits[0].text
 
 
+@pytest.mark.parametrize("question", ["Weizsacker", "Who is Fritz von Weizsacker?"])
+def test_a_name_typed_without_its_accents_is_found(archive: Archive, question: str) -> None:
+    archive.ingest(
+        _draft(
+            "test",
+            {
+                "url": "https://berlin.example.com/2019/11/20/doctor-stabbed-during-lecture",
+                "title": "Doctor stabbed during a lecture at a Berlin hospital",
+                "publisher": "Berlin Courier",
+                "published": "2019-11-20",
+                "text": (
+                    "Fritz von Weizsäcker, a chief physician and the son of a former German "
+                    "president, was stabbed while giving a lecture at a Berlin hospital on Tuesday.\n\n"
+                    "Police arrested a 57-year-old man at the scene and said the motive was unclear."
+                ),
+            },
+        )
+    )
+    assert "Fritz von Weizsäcker, a chief physician" in archive.search(question).hits[0].text
+
+
 def test_a_question_saying_us_finds_what_the_article_writes_as_u_s(archive: Archive) -> None:
     best = archive.search("Who is the US army chief?").hits[0]
     assert "the U.S. Chairman of the Joint Chiefs of Staff General Charles Brown" in best.text

@@ -3,7 +3,15 @@ import time
 import pytest
 
 from retrieval.passages import MAX_CHARS, split_passages
-from retrieval.text import clean_text, content_hash, paragraph_spans, searchable, split_sentences, tag_words
+from retrieval.text import (
+    clean_text,
+    content_hash,
+    paragraph_spans,
+    searchable,
+    split_sentences,
+    tag_words,
+    without_accents,
+)
 
 
 def sentences(text: str) -> list[str]:
@@ -169,3 +177,11 @@ def test_abbreviations_with_dots_are_searchable_without_them() -> None:
     text = "The U.S. envoy met U.N. officials in Washington, D.C., and the U.S. Army chief."
     assert searchable(text).split("\n") == [text, "US UN DC"]
     assert searchable("No abbreviation here.") == "No abbreviation here."
+
+
+def test_accents_are_folded_as_the_keyword_index_folds_them() -> None:
+    assert (
+        without_accents("Weizsäcker, São Paulo, Peña Nieto, Łódź")
+        == "Weizsacker, Sao Paulo, Pena Nieto, Łodz"
+    )
+    assert without_accents("“Quotes” — and dashes stay") == "“Quotes” — and dashes stay"
