@@ -64,12 +64,13 @@ def quote_html(hit: Hit, limit: int = MAX_MESSAGE) -> list[str]:
         return f"{opening}{body}</blockquote>"
 
     def last_fitting(start: int, stops: Sequence[int]) -> int | None:
-        """The last of `stops` (ascending) up to which a blockquote from `start` fits; the
-        rendered length only grows with the stop, so a binary search finds it."""
+        """The last of `stops` (ascending, all after `start`) up to which a blockquote from
+        `start` fits; the rendered length only grows with the stop, so a binary search finds
+        it."""
         lo, hi, best = 0, len(stops) - 1, None
         while lo <= hi:
             mid = (lo + hi) // 2
-            if stops[mid] > start and utf16_len(render(start, stops[mid])) <= limit:
+            if utf16_len(render(start, stops[mid])) <= limit:
                 best, lo = stops[mid], mid + 1
             else:
                 hi = mid - 1

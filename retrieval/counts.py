@@ -37,12 +37,11 @@ COUNT_REACH = 2
 # one that gave the earlier figure the usual way round. Not a year: "people ... from 2018 to
 # 2019".
 _TALLY_REACH = 12
-_TALLY = re.compile(  # run on lower-cased text
-    r"\b(?:to|at|reached)\s+(\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
-)
+_NUMBER = r"\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))  # lower case
+_TALLY = re.compile(rf"\b(?:to|at|reached)\s+({_NUMBER})\b")  # run on lower-cased text
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # A word that `_is_figure` accepts, found in lower-cased text without splitting it into words.
-_FIGURE = re.compile(r"\b(?:\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+_FIGURE = re.compile(rf"\b(?:{_NUMBER})\b")
 _NEXT_WORD = re.compile(r"\W+(\w+)")
 _SENTENCE_END = re.compile(r"[.!?]\s")
 
