@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -189,7 +189,16 @@ def _insert_passages(
             (article_id, position, span.start, span.end, text[span.start : span.end]),
         )
         passage_ids.append(int(cursor.lastrowid or 0))
-    _index_searchable(db, zip(passage_ids, (text[span.start : span.end] for span in spans), strict=True))
+    # The keyword index reads what questions say in other forms than the passage does
+    # (`text.searchable`: "Bevin" in "@MattBevin", "US" for "U.S."); what is quoted stays
+    # the stored text.
+    db.executemany(
+        "INSERT INTO passages_fts (rowid, title, body) SELECT ?, title, ? FROM articles WHERE id = ?",
+        [
+            (pid, searchable(text[span.start : span.end]), article_id)
+            for pid, span in zip(passage_ids, spans, strict=True)
+        ],
+    )
     db.executemany(
         "INSERT INTO embeddings (model, passage_id, vector) VALUES (?, ?, ?)",
         [
@@ -198,18 +207,6 @@ def _insert_passages(
         ],
     )
     return passage_ids
-
-
-def _index_searchable(db: sqlite3.Connection, passages: Iterable[tuple[int, str]]) -> None:
-    """Let the keyword index find what a passage writes in other forms than questions do:
-    the words of its handles and hashtags ("Bevin" in "@MattBevin"), its abbreviations
-    without dots ("US" for "U.S."): `text.searchable`. The insert trigger has indexed the
-    passage as written; only the keyword index gets the extra words, and what is quoted
-    stays the stored text."""
-    db.executemany(
-        "UPDATE passages_fts SET body = ? WHERE rowid = ?",
-        [(body, pid) for pid, text in passages if (body := searchable(text)) != text],
-    )
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -230,12 +227,17 @@ def _migration_3(db: sqlite3.Connection) -> None:
 
 
 def _migration_4(db: sqlite3.Connection) -> None:
-    """The words of handles and hashtags, and dotted abbreviations without their dots, in the
-    keyword index, for passages stored before."""
+    """The keyword index reads `text.searchable` (handles' words, abbreviations without
+    dots), which SQL cannot write: passages are indexed by `_insert_passages` instead of a
+    trigger, and those stored before that hold such forms are indexed again."""
+    db.execute("DROP TRIGGER IF EXISTS passages_fts_insert")
     rows = db.execute(
         "SELECT id, text FROM passages WHERE text LIKE '%@%' OR text LIKE '%#%' OR text GLOB '*[A-Za-z].[A-Za-z].*'"
     ).fetchall()
-    _index_searchable(db, rows)
+    db.executemany(
+        "UPDATE passages_fts SET body = ? WHERE rowid = ?",
+        [(body, pid) for pid, text in rows if (body := searchable(text)) != text],
+    )
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [

@@ -615,10 +615,16 @@ def test_a_question_saying_us_finds_what_the_article_writes_as_u_s(archive: Arch
 def test_a_store_from_before_handles_were_split_finds_them_once_opened(archive: Archive) -> None:
     archive.ingest(_draft("test", RACE_JSONL))
     archive.store.close()
-    # What version 3 of the store held: the keyword index had each passage's text alone.
+    # What version 3 of the store held: the keyword index had each passage's text alone,
+    # written by a trigger.
     db = sqlite3.connect(archive.data_dir / "newsbot.db")
     with db:
         db.execute("UPDATE passages_fts SET body = (SELECT text FROM passages WHERE id = passages_fts.rowid)")
+        db.execute(
+            "CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN "
+            "INSERT INTO passages_fts (rowid, title, body) "
+            "SELECT new.id, title, new.text FROM articles WHERE id = new.article_id; END"
+        )
         db.execute("PRAGMA user_version = 3")
     db.close()
     # The keyword index itself: in an archive this small, every passage is a candidate of
@@ -631,6 +637,11 @@ def test_a_store_from_before_handles_were_split_finds_them_once_opened(archive: 
     written = {p.id for p in store.passages(range(1, 50)).values() if "U.S." in p.text}
     assert len(written) > 3
     assert written <= found
+    # And the articles added after the upgrade are indexed as new stores index them.
+    reopened = Archive(archive.data_dir, encoder=archive.encoder)
+    reopened.ingest(_draft("test", HARBOUR_JSONL))
+    assert "nine metres" in reopened.search("How high were the waves at the harbour?").hits[0].text
+    assert "@DanKowalski" in reopened.search("Kowalski").hits[0].text
 
 
 @pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 10_000, "???", "👍"])
