@@ -43,6 +43,12 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 # A word that `_is_figure` accepts, found in lower-cased text without splitting it into words.
 _FIGURE = re.compile(rf"\b(?:{_NUMBER})\b")
 _NEXT_WORD = re.compile(r"\W+(\w+)")
+# A figure joined by a hyphen to a name before it is part of the name, not a count: "COVID-19
+# cases", "F-35 jets", "A350-900 jets", "the G-20 leaders". Matched in lower-cased text.
+_DESIGNATION = re.compile(r"\b[a-z][a-z\d]*(?:-\d+)+\b")
+# "seating 242 to 330": the figure before "to" makes it a range, not a tally updated to 330
+# ("... has risen from three to eleven" is one).
+_RANGE_FROM = re.compile(rf"(?:\bfrom\s+)?\b(?:{_NUMBER})\s+$")
 _SENTENCE_END = re.compile(r"[.!?]\s")
 
 
@@ -96,14 +102,15 @@ def counted_words(question: str) -> tuple[str, ...] | None:
 
 def states_count(counted: tuple[str, ...], text: str) -> bool:
     """Whether `text` gives a figure for what is counted (any figure, when that is unsaid)."""
+    lowered = text.lower()
     if not counted:
-        return any(_is_figure(w) for w in words(text))
+        return any(_is_figure(w) for w in words(_without_designations(lowered)))
     wanted = {stem(w) for w in counted}
     # Every way of stating the count has a word with one of these stems, and a stem opens
     # its word: a passage that holds none of them is settled without splitting it into words.
-    lowered = text.lower()
     if not any(s in lowered for s in wanted):
         return False
+    lowered = _without_designations(lowered)
     casualties = not wanted.isdisjoint(_CASUALTY_STEMS)
     if casualties:
         # Most passages speak of no dead or hurt: one scan of the text settles those.
@@ -127,6 +134,12 @@ def states_count(counted: tuple[str, ...], text: str) -> bool:
                     return True
                 end = after.end()
     return any(_updates_tally(wanted, match) for match in _TALLY.finditer(lowered))
+
+
+def _without_designations(lowered: str) -> str:
+    """The text without names that hold a figure ("covid-19"), which also stand between a
+    count and what it counts as an adjective does not: "1,200 new covid-19 cases"."""
+    return _DESIGNATION.sub("", lowered) if "-" in lowered else lowered
 
 
 def _counts_casualties(victims: set[str], sentence: list[str]) -> bool:
@@ -168,7 +181,11 @@ def _updates_tally(wanted: set[str], tally: re.Match[str]) -> bool:
     """Whether the counted word comes shortly before "to eleven" in its sentence."""
     if _YEAR.fullmatch(tally[1]):
         return False
-    sentence = _SENTENCE_END.split(tally.string[: tally.start()])[-1]
+    before = tally.string[: tally.start()]
+    ranged = _RANGE_FROM.search(before[-30:])
+    if ranged and not ranged[0].startswith("from"):
+        return False
+    sentence = _SENTENCE_END.split(before)[-1]
     return any(stem(w) in wanted for w in words(sentence)[-_TALLY_REACH:])
 
 

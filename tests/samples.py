@@ -180,6 +180,21 @@ CRASH_JSONL = {
     ),
 }
 
+# A story that names the disease with a figure in its name ("COVID-19 cases") in the paragraph
+# a question's words match best, and gives the count in the next.
+OUTBREAK_JSONL = {
+    "url": "https://adriatic.example.com/news/ravenna-covid-wards",
+    "title": "Ravenna opens new COVID-19 wards",
+    "publisher": "Adriatic Herald",
+    "published": "2020-11-06",
+    "text": (
+        "Ravenna's health authority confirms COVID-19 cases daily, and hospitals have opened "
+        "COVID-19 wards.\n\n"
+        "Since March, 312 cases have been recorded across the province's nine towns.\n\n"
+        "Schools stay open, but football matches will be played without fans until December."
+    ),
+}
+
 # A story that names the speaker and the subject in one paragraph and quotes her in the next.
 LANES_JSONL = {
     "url": "https://citydesk.example.com/news/harbour-road-bike-lanes",

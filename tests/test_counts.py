@@ -44,6 +44,15 @@ def test_counted_words(question: str, counted: tuple[str, ...] | None) -> None:
         (("injured", "passengers"), "The count of injured passengers stood at 40 on Monday.", True),
         (("people",), "People came from 2018 to 2019.", False),
         (("people",), "People were angry. Police went to 10 villages.", False),
+        (("people",), "The number of people killed has risen from three to eleven.", True),
+        # A range is not a tally updated to its second figure.
+        (("dreamliners",), "A variant of Boeing's Dreamliner, seating 242 to 330 passengers.", False),
+        # A figure in a name does not count; a figure before the name still does.
+        (("cases",), "Italy reported new COVID-19 cases on Monday.", False),
+        (("cases",), "Italy reported 1,200 new COVID-19 cases on Monday.", True),
+        (("jets",), "The air force grounded its F-35 jets.", False),
+        (("jets",), "Emirates ordered 50 Airbus A350-900 jets.", True),
+        ((), "The G-20 leaders met in Osaka.", False),
         ((), "He weighed 243 pounds in February.", True),
         ((), "He declined to say what he weighed.", False),
     ],
@@ -70,6 +79,8 @@ CRASH = "How many US soldiers died in the helicopter crash?"
         (FIRE, "About 200 people living nearby were evacuated.", False),
         (FIRE, "Some 3,000 people marched to mourn the dead.", False),
         (FIRE, "Two hundred people were evacuated after the fire killed a firefighter.", False),
+        ("How many people died of COVID-19 in Italy?", "COVID-19 deaths rose in Lombardy.", False),
+        ("How many people died of COVID-19 in Italy?", "Lombardy reported 12 new COVID-19 deaths.", True),
         # The dead that a question names: counted dead, not counted.
         (CRASH, "Two United States service members have been killed in a helicopter crash.", True),
         (CRASH, "At least 106 soldiers in 21 cities have been killed.", True),

@@ -24,6 +24,7 @@ from tests.samples import (
     LANES_JSONL,
     LISTING_JSONL,
     MARATHON_JSONL,
+    OUTBREAK_JSONL,
     PROFILE_JSONL,
     PROTEST_FIRST_JSONL,
     PROTEST_LATER_JSONL,
@@ -382,6 +383,14 @@ def test_a_question_about_the_dead_quotes_the_toll_not_a_head_count_of_the_same_
     # not the dead; "Two members of the crew were killed" does.
     hits = archive.search("How many coastguard officers died in the helicopter crash?").hits
     assert hits[0].text.startswith("Two members of the helicopter's crew were killed")
+
+
+def test_a_how_many_question_is_not_answered_by_the_figure_in_a_name(archive: Archive) -> None:
+    archive.ingest(_draft("test", OUTBREAK_JSONL))
+    # "COVID-19 cases" names the cases without counting them; the paragraph that uses the
+    # question's words would come first if its "19" counted.
+    hits = archive.search("How many COVID-19 cases has Ravenna confirmed?").hits
+    assert hits[0].text.startswith("Since March, 312 cases")
 
 
 def test_a_how_many_question_quotes_the_updated_count_of_a_developing_story(archive: Archive) -> None:
