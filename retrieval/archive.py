@@ -50,15 +50,17 @@ from retrieval.search import (
     holds_words,
     keyword_terms,
     make_hit,
+    named_words,
     newest_first,
     normalize_question,
+    on_subject,
     relevance_floor,
     reread_score,
     source_of,
     with_copies,
 )
 from retrieval.spelling import read_as
-from retrieval.store import Article, Copy, Draft, Store
+from retrieval.store import Article, Copy, Draft, Passage, Store
 from retrieval.text import content_hash
 from retrieval.urls import canonical_url
 
@@ -511,12 +513,16 @@ class Archive:
         # `choose` is greedy, so the shortlist's first k are what would be quoted without
         # re-reading, and "More" (a larger k) re-reads the same passages in the same order.
         latest = asks_for_latest(q)
-        shortlist = choose(candidates, max(k, self.reread, LATEST_POOL if latest else 0), self.min_relevance)
+        pool = max(k, self.reread, LATEST_POOL if latest else 0)
+        # Passages from stories that do not name what the question names are left out
+        # (below), and as many more are shortlisted to stand in for them.
+        names = named_words(q)
+        shortlist = choose(candidates, 2 * pool if names and not latest else pool, self.min_relevance)
         articles = self.store.articles_by_id(sorted({c.passage.article_id for c in shortlist}))
         shortlist = [c for c in shortlist if c.passage.article_id in articles]  # one removed meanwhile
         # A long question is answered when a passage of the shortlist clears its raised
         # floor; the others quoted beside it need only the configured one.
-        if not any(c.clears(floor) for c in shortlist):
+        if not any(c.clears(floor) for c in shortlist[:pool]):
             return Answer(q, [])
         if latest:
             # What is new is the question, not which paragraph states a detail: no re-reading.
@@ -526,10 +532,24 @@ class Archive:
         # the next: the introduction answers, not the closest wording. No re-reading.
         elif not who and (close := close_call(shortlist, self.reread)) > 1:
             shortlist = self._reread(asked.tokens, shortlist, articles, close)
-        chosen = shortlist[:k]
+        texts: dict[int, str] = {}
+        if names and shortlist:
+            # The best passage answers; those quoted beside it come from its story or from
+            # others that name what the question names: a stabbing in another city is no
+            # answer to where Fritz von Weizsäcker was stabbed, however close its cosine.
+            best = shortlist[0].passage.article_id
+            chosen = []
+            for c in shortlist:
+                if c.passage.article_id == best or self._names(names, c.passage, articles, texts):
+                    chosen.append(c)
+                    if len(chosen) == k:
+                        break
+        else:
+            chosen = shortlist[:k]
         # Only the quoted articles are read, and each text once: for the coverage rule and
         # the quote check.
-        texts = {a: self.store.article_text(a) for a in sorted({c.passage.article_id for c in chosen})}
+        for a in sorted({c.passage.article_id for c in chosen} - texts.keys()):
+            texts[a] = self.store.article_text(a)
         specific = len(terms) >= SPECIFIC_QUESTION_TERMS
         if chosen and specific and not _covered(terms, chosen, texts):
             return Answer(q, [])
@@ -559,6 +579,18 @@ class Archive:
             for hit, c in zip(hits, chosen, strict=True)
         ]
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
+
+    def _names(
+        self, names: list[str], passage: Passage, articles: dict[int, Article], texts: dict[int, str]
+    ) -> bool:
+        """Whether the passage's article names any of `names`: the passage or its title
+        often does, and then the article is not read (its text is kept in `texts` when it is)."""
+        article = articles[passage.article_id]
+        if on_subject(names, article.title, passage.text):
+            return True
+        if article.id not in texts:
+            texts[article.id] = self.store.article_text(article.id)
+        return on_subject(names, article.title, texts[article.id])
 
     def _name_search(self, terms: list[str], candidates: list[Candidate]) -> list[Candidate]:
         """The candidates of a short question, which names what it is about.
@@ -699,7 +731,9 @@ def _covered(terms: list[str], chosen: list[Candidate], texts: dict[int, str]) -
     # its article, and the whole texts need not be read (the costlier check).
     if max(coverage(terms, c.passage.text) for c in chosen) >= MIN_ARTICLE_COVERAGE:
         return True
-    return max(coverage(terms, text) for text in texts.values()) >= MIN_ARTICLE_COVERAGE
+    return (
+        max(coverage(terms, texts[a]) for a in {c.passage.article_id for c in chosen}) >= MIN_ARTICLE_COVERAGE
+    )
 
 
 def _subject_words(question: str, subject: list[str]) -> tuple[list[str], list[str]]:

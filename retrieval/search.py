@@ -272,6 +272,40 @@ def _term_finder(terms: tuple[str, ...]) -> tuple[re.Pattern[str], list[str]]:
     return re.compile(rf"\b(?:{openings})\w*"), stems
 
 
+# Capitalised words that name no subject: a question's dates ("on Nov. 19", "on Monday"),
+# and the titles before a name ("General Brown"), which any story may hold.
+_NOT_NAMES = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday
+    mr mrs ms dr prof sir gen gov sen rep lt col sgt capt general president senator governor
+    minister prime chancellor king queen prince princess pope judge mayor chief secretary
+    ambassador
+    """.split()
+)
+_CAPITALISED = re.compile(r"(?<!^)\b[A-Z][\w'’-]*")
+
+
+def named_words(question: str) -> list[str]:
+    """The words a question capitalises, but for its first and its function words and dates:
+    the names of what it is about ("Where was Fritz von Weizsacker stabbed?" -> fritz,
+    weizsacker)."""
+    found: list[str] = []
+    for capitalised in _CAPITALISED.findall(question.strip()):
+        found.extend(
+            w
+            for w in words(capitalised)
+            if len(w) > 1 and w not in STOPWORDS and w not in _NOT_NAMES and w not in found
+        )
+    return found
+
+
+def on_subject(names: Sequence[str], title: str, text: str) -> bool:
+    """Whether an article names any of what a question names (`named_words`)."""
+    return coverage(names, f"{title}\n{text}") > 0
+
+
 def covers(terms: Sequence[str], text: str) -> bool:
     """Whether `text` holds every term."""
     return bool(terms) and coverage(terms, text) == 1.0

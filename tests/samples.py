@@ -195,6 +195,32 @@ OUTBREAK_JSONL = {
     ),
 }
 
+# Two stabbings in one city: a question that names the victim of one is not answered by the
+# other, however close its wording.
+CLINIC_STABBING_JSONL = {
+    "url": "https://berlin.example.com/news/clinic-stabbing",
+    "title": "Doctor stabbed to death during lecture in Berlin",
+    "publisher": "Berlin Courier",
+    "published": "2024-11-20",
+    "text": (
+        "Fritz von Weizsäcker, a doctor and son of a former German president, was stabbed to death "
+        "on Tuesday evening while giving a lecture at the Schlosspark clinic.\n\n"
+        "Police arrested a 57-year-old man at the scene. A police officer who tried to stop the "
+        "attack was badly hurt."
+    ),
+}
+STATION_STABBING_JSONL = {
+    "url": "https://spree.example.com/news/station-stabbing",
+    "title": "Man stabbed to death at Berlin station",
+    "publisher": "Spree Daily",
+    "published": "2024-11-22",
+    "text": (
+        "A man was stabbed to death at a Berlin railway station on Friday night, and police are "
+        "looking for the attacker.\n\n"
+        "Witnesses said the victim had tried to stop the attacker from stealing a passenger's bag."
+    ),
+}
+
 # A story that names the speaker and the subject in one paragraph and quotes her in the next.
 LANES_JSONL = {
     "url": "https://citydesk.example.com/news/harbour-road-bike-lanes",

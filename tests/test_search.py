@@ -13,10 +13,11 @@ import pytest
 from retrieval.archive import DEFAULT_MIN_RELEVANCE, Archive
 from retrieval.encoder import Encoder, passage_input
 from retrieval.errors import NewsbotError
-from retrieval.search import LONG_QUESTION_RAISE, Candidate, close_call, reread_score
+from retrieval.search import LONG_QUESTION_RAISE, Candidate, close_call, named_words, reread_score
 from retrieval.sources import _draft
 from retrieval.store import Passage, Store
 from tests.samples import (
+    CLINIC_STABBING_JSONL,
     CRASH_JSONL,
     FIRE_JSONL,
     FLOOD_JSONL,
@@ -33,6 +34,7 @@ from tests.samples import (
     RAIL_JSONL,
     SAMPLE_TITLE,
     SAMPLE_URL,
+    STATION_STABBING_JSONL,
     TOUR_JSONL,
 )
 
@@ -471,6 +473,41 @@ def test_asking_for_the_latest_news_about_a_name_finds_it(archive: Archive, ques
     # "latest", "news" and "yesterday" are no words of the story's: the name is the search.
     hits = archive.search(question).hits
     assert hits and "Gerasimov" in hits[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Where was Fritz von Weizsacker stabbed?", ["fritz", "weizsacker"]),
+        ("What did Gen. Charles Brown tell General Gerasimov?", ["charles", "brown", "gerasimov"]),
+        ("Why did oil fall on Nov. 19, a Tuesday?", []),  # dates name no subject
+        ("Gerasimov said what?", []),  # a first word is capitalised anyway
+        ("WHO IS TRUMP?", ["trump"]),
+        ("why did alibaba list in hong kong", []),
+        ("What is PG&E's plan?", ["pg"]),
+    ],
+)
+def test_named_words(question: str, names: list[str]) -> None:
+    assert named_words(question) == names
+
+
+@pytest.mark.parametrize(
+    "question", ["Where was Fritz von Weizsacker stabbed?", "Who stabbed Fritz von Weizsäcker?"]
+)
+def test_passages_quoted_beside_the_answer_come_from_stories_that_name_its_subject(
+    archive: Archive, question: str
+) -> None:
+    archive.ingest(_draft("test", CLINIC_STABBING_JSONL))
+    archive.ingest(_draft("test", STATION_STABBING_JSONL))
+    # The station stabbing is worded like the question, but names no Weizsäcker: the
+    # clinic story's next paragraph is quoted instead, and "More" has nothing else to add.
+    hits = archive.search(question).hits
+    assert [hit.article.publisher for hit in hits] == ["Berlin Courier", "Berlin Courier"]
+    assert hits[1].text.startswith("Police arrested a 57-year-old man")
+    assert [hit.passage_id for hit in archive.search(question, k=6).hits] == [hit.passage_id for hit in hits]
+    # Both stories name Berlin.
+    hits = archive.search("Where was someone stabbed to death in Berlin?").hits
+    assert {hit.article.publisher for hit in hits} == {"Berlin Courier", "Spree Daily"}
 
 
 def test_more_passages_continue_the_answer_without_repeating_it(archive: Archive) -> None:
