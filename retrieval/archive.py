@@ -51,6 +51,7 @@ from retrieval.search import (
     keyword_terms,
     make_hit,
     named_words,
+    names_a_topic,
     newest_first,
     normalize_question,
     on_subject,
@@ -546,6 +547,8 @@ class Archive:
                         break
         else:
             chosen = shortlist[:k]
+        if chosen and not (latest or who or money) and names_a_topic(q, terms):
+            chosen = self._opening_first(terms, chosen, asked.vector, index, k)
         # Only the quoted articles are read, and each text once: for the coverage rule and
         # the quote check.
         for a in sorted({c.passage.article_id for c in chosen} - texts.keys()):
@@ -579,6 +582,29 @@ class Archive:
             for hit, c in zip(hits, chosen, strict=True)
         ]
         return Answer(q, [hit for hit in hits if _quote_is_exact(hit, texts[hit.article.id])])
+
+    def _opening_first(
+        self, terms: list[str], chosen: list[Candidate], vector: np.ndarray, index: PassageIndex, k: int
+    ) -> list[Candidate]:
+        """The answer to a subject typed without a question ("Assange"): the best story's
+        opening paragraph first, which tells what happened, when it clears the floor and
+        holds as many of the words as the passage that ranked first (often a later
+        paragraph that repeats the name most: "What charges does Assange face in the US?")."""
+        first = chosen[0]
+        opening = self.store.opening_passages([first.passage.article_id]).get(first.passage.article_id)
+        if opening is None or opening.id == first.passage.id:
+            return chosen
+        if coverage(terms, opening.text) < coverage(terms, first.passage.text):
+            return chosen
+        lead = next((c for c in chosen if c.passage.id == opening.id), None)
+        if lead is None:
+            cosine = index.cosines(vector, [opening.id]).get(opening.id)
+            if cosine is None:  # not indexed yet
+                return chosen
+            lead = Candidate(opening, cosine, 0.0, holds_words=covers(terms, opening.text))
+        if not lead.clears(self.min_relevance):
+            return chosen
+        return [lead, *[c for c in chosen if c.passage.id != opening.id]][:k]
 
     def _names(
         self, names: list[str], passage: Passage, articles: dict[int, Article], texts: dict[int, str]

@@ -306,6 +306,25 @@ def on_subject(names: Sequence[str], title: str, text: str) -> bool:
     return coverage(names, f"{title}\n{text}") > 0
 
 
+# A subject typed as into a search box asks no question: "Assange", "Hitler house",
+# "Stadia reviews?". What is wanted is the story, which news tells in its opening paragraph.
+TOPIC_TERMS = 4
+_ASKS_SOMETHING = re.compile(
+    r"^\W*(?:what|what's|whats|who|who's|whom|whose|when|where|why|how|which|is|are|was|were|do|"
+    r"does|did|can|could|will|would|should|has|have|had|tell|explain|show|give|list|describe|any)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_topic(question: str, terms: Sequence[str]) -> bool:
+    """Whether the question is only a subject, a few words that ask nothing of it."""
+    return (
+        0 < len(terms) <= TOPIC_TERMS
+        and len(words(question)) <= TOPIC_TERMS + 2
+        and not _ASKS_SOMETHING.match(question)
+    )
+
+
 def covers(terms: Sequence[str], text: str) -> bool:
     """Whether `text` holds every term."""
     return bool(terms) and coverage(terms, text) == 1.0

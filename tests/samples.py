@@ -221,6 +221,23 @@ STATION_STABBING_JSONL = {
     ),
 }
 
+# A story whose later paragraph says a name more often than its opening, which tells the news.
+HOLM_JSONL = {
+    "url": "https://fjord.example.com/news/holm-case-dropped",
+    "title": "Prosecutors drop fraud case against shipping magnate",
+    "publisher": "Fjord Post",
+    "published": "2024-09-03",
+    "text": (
+        "Prosecutors in Oslo have dropped their fraud investigation into shipping magnate Marten "
+        "Holm, citing a lack of evidence after four years of inquiries.\n\n"
+        "Who is Marten Holm?\n\n"
+        "Marten Holm, 61, built Holm Shipping into Norway's third-largest tanker fleet, and Holm "
+        "has long been one of the country's best-known businessmen.\n\n"
+        "His lawyers said the decision came as no surprise and that he would now focus on the "
+        "company."
+    ),
+}
+
 # A story that names the speaker and the subject in one paragraph and quotes her in the next.
 LANES_JSONL = {
     "url": "https://citydesk.example.com/news/harbour-road-bike-lanes",

@@ -13,7 +13,15 @@ import pytest
 from retrieval.archive import DEFAULT_MIN_RELEVANCE, Archive
 from retrieval.encoder import Encoder, passage_input
 from retrieval.errors import NewsbotError
-from retrieval.search import LONG_QUESTION_RAISE, Candidate, close_call, named_words, reread_score
+from retrieval.search import (
+    LONG_QUESTION_RAISE,
+    Candidate,
+    close_call,
+    keyword_terms,
+    named_words,
+    names_a_topic,
+    reread_score,
+)
 from retrieval.sources import _draft
 from retrieval.store import Passage, Store
 from tests.samples import (
@@ -22,6 +30,7 @@ from tests.samples import (
     FIRE_JSONL,
     FLOOD_JSONL,
     HARBOUR_JSONL,
+    HOLM_JSONL,
     LANES_JSONL,
     LISTING_JSONL,
     MARATHON_JSONL,
@@ -508,6 +517,37 @@ def test_passages_quoted_beside_the_answer_come_from_stories_that_name_its_subje
     # Both stories name Berlin.
     hits = archive.search("Where was someone stabbed to death in Berlin?").hits
     assert {hit.article.publisher for hit in hits} == {"Berlin Courier", "Spree Daily"}
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Assange", True),
+        ("Hitler house", True),
+        ("Stadia reviews?", True),
+        ("What is Stadia?", False),
+        ("who's Marten Holm", False),
+        ("Is Stadia any good?", False),
+        ("Tell me about Stadia", False),
+        ("Jupiter's moon Europa is spewing water vapour, say scientists", False),  # a sentence
+    ],
+)
+def test_names_a_topic(question: str, topic: bool) -> None:
+    assert names_a_topic(question, keyword_terms(question)) is topic
+
+
+@pytest.mark.parametrize("question", ["Marten Holm", "Holm fraud case", "holm?"])
+def test_a_subject_typed_without_a_question_is_answered_by_the_story_s_opening(
+    archive: Archive, question: str
+) -> None:
+    archive.ingest(_draft("test", HOLM_JSONL))
+    hits = archive.search(question).hits
+    assert hits[0].text.startswith("Prosecutors in Oslo have dropped")
+    assert hits[1].text.startswith("Who is Marten Holm?")  # the paragraph that ranked first
+    # "More" keeps the opening first.
+    assert [h.passage_id for h in archive.search(question, k=6).hits][:2] == [h.passage_id for h in hits[:2]]
+    # A question about the same subject is answered by the paragraph that answers it.
+    assert archive.search("Who is Marten Holm?").hits[0].text.startswith("Who is Marten Holm?")
 
 
 def test_more_passages_continue_the_answer_without_repeating_it(archive: Archive) -> None:
