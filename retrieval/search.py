@@ -310,8 +310,8 @@ def on_subject(names: Sequence[str], title: str, text: str) -> bool:
 # "Stadia reviews?". What is wanted is the story, which news tells in its opening paragraph.
 TOPIC_TERMS = 4
 _ASKS_SOMETHING = re.compile(
-    r"^\W*(?:what|what's|whats|who|who's|whom|whose|when|where|why|how|which|is|are|was|were|do|"
-    r"does|did|can|could|will|would|should|has|have|had|tell|explain|show|give|list|describe|any)\b",
+    r"^\W*(?:what|whats|who|whom|whose|when|where|why|how|which|is|are|was|were|do|does|did|can|"
+    r"could|will|would|should|has|have|had|tell|explain|show|give|list|describe|any)\b",
     re.IGNORECASE,
 )
 
