@@ -7,8 +7,8 @@ articles asking for details they do not give).
 Written for newsbot's benchmarks and never tuned on: a check that what was measured on
 the development questions (long, self-contained, written beside the article) holds for
 shorter, looser wordings. Prints the retrieval table of bench.retrieval for them (newsbot
-beside the usual bots), the same for "who is X?" questions about people the articles name,
-then how many are "not found" with the long-question floor
+beside the usual bots), the same for "who is X?" questions about people the articles name
+and for "when" questions, then how many are "not found" with the long-question floor
 (docs/relevance.md, "Long questions") and with the configured floor for every question, and
 each question that the two treat differently.
 """
@@ -269,18 +269,83 @@ WHO_IS = (
 )
 
 
+# "When" questions about the development articles, each with the article's address and the
+# words that say when. Written to measure the rule for such questions (docs/relevance.md,
+# "Questions that ask when"), so for that rule they are not unseen.
+WHEN = (
+    ("When was Hitler born?", "nbcnews.com/news/world/house-hitler", "born in Braunau in 1889"),
+    (
+        "When was Austria annexed by Germany?",
+        "nbcnews.com/news/world/house-hitler",
+        "annexed by Hitler's Germany in 1938",
+    ),
+    (
+        "When did the researchers observe Europa?",
+        "space.com/jupiter-moon-europa",
+        "from February 2016 through May 2017",
+    ),
+    (
+        "When did the astronomers detect water vapor on Europa?",
+        "space.com/jupiter-moon-europa",
+        "April 26, 2016",
+    ),
+    ("When was Carlineo arrested?", "thehill.com", "Carlineo was arrested in April"),
+    ("When was the fourth Star Trek film greenlit?", "theverge.com", "greenlit in 2016"),
+    ("When did the US invade Afghanistan?", "aljazeera.com", "September 11, 2001"),
+    (
+        "When did the man with feather duvet lung visit his doctor?",
+        "gizmodo.com/a-man-developed",
+        "November 2016",
+    ),
+    ("When does the Doobie Brothers tour start?", "billboard.com", "June 2020"),
+    ("When will the Doobie Brothers play Toronto?", "billboard.com", "July 19 -- Budweiser Stage"),
+    ("When did Hong Kong lose Alibaba's first listing to New York?", "cityam.com", "in 2013"),
+    ("When did Punjab pass its groundwater law?", "vox.com", "in 2009 enacted"),
+    (
+        "When will the e-tron Sportback go on sale in North America?",
+        "slashgear.com",
+        "midway through next year",
+    ),
+    ("When do European orders for the e-tron Sportback open?", "slashgear.com", "from the end of November"),
+    ("When will Emirates restart its expansion?", "cnbc.com", "early 2020s"),
+    ("When did Congress direct NASA to build the SLS?", "thespacereview.com", "2010 NASA authorization act"),
+    (
+        "When was the Swedish investigation into Assange shelved?",
+        "bbc.com/news/world-europe",
+        "shelved in 2017",
+    ),
+    ("When did Assange take refuge in the Ecuadorean embassy?", "bbc.com/news/world-europe", "in 2012"),
+    ("When was Assange evicted from the embassy?", "bbc.com/news/world-europe", "evicted in April"),
+    (
+        "When will the second on-board charger be available for the e-tron Sportback?",
+        "slashgear.com",
+        "summer 2020",
+    ),
+)
+
+
+def _article(urls: dict[str, str], fragment: str) -> str:
+    """The development article whose address holds `fragment`."""
+    (found,) = {dev_id for url, dev_id in urls.items() if fragment in url}
+    return found
+
+
+def when_questions(urls: dict[str, str]) -> list[Question]:
+    """WHEN as questions, their articles found by address in the archive (`urls`)."""
+    return [
+        Question(f"when-{n}", text, _article(urls, fragment), span, "when")
+        for n, (text, fragment, span) in enumerate(WHEN, 1)
+    ]
+
+
 def who_is_questions(urls: dict[str, str]) -> list[Question]:
     """WHO_IS as questions, their articles found by address in the archive (`urls`)."""
-
-    def article(fragment: str) -> str:
-        (found,) = {dev_id for url, dev_id in urls.items() if fragment in url}
-        return found
 
     out = []
     for n, (text, answers) in enumerate(WHO_IS, 1):
         (first, span), *others = answers
-        also = tuple((article(f), s) for f, s in others)
-        out.append(Question(f"who-is-{n}", text, article(first), span, "who is", also))
+        also = tuple((_article(urls, f), s) for f, s in others)
+        out.append(Question(f"who-is-{n}", text, _article(urls, first), span, "who is", also))
     return out
 
 
@@ -326,6 +391,9 @@ def main() -> None:
     print_table(compare(archive, encoder, who_is, urls))
     print('\nThe same, asked as "What does X do?"\n')
     print_table(compare(archive, encoder, what_they_do(who_is), urls))
+    when = when_questions(urls)
+    print(f"\n{len(when)} questions that ask when\n")
+    print_table(compare(archive, encoder, when, urls))
     print()
     raise_ = retrieval.search.LONG_QUESTION_RAISE
     for name, asked in (("re-worded answerable questions", reworded), ("near misses", near)):

@@ -19,6 +19,7 @@ from retrieval.reasons import asks_why, states_reason
 from retrieval.statements import asks_what_said, reports_speech
 from retrieval.store import Article, Copy, Passage
 from retrieval.text import searchable, split_sentences, stem, without_accents, words
+from retrieval.times import asks_when, states_time
 
 MAX_QUESTION_CHARS = 1000
 
@@ -102,7 +103,8 @@ class Candidate:
     # states what the question's kind asks for: the figure of a "how many" question
     # (`counts.states_count`), the sum of a price question (`counts.states_money`), a cause
     # for a "why" (`reasons.states_reason`), what was said for "what did X say"
-    # (`statements.reports_speech`), who someone is for "who is X?" (`introductions`)
+    # (`statements.reports_speech`), a time for "when" (`times.states_time`), who someone
+    # is for "who is X?" (`introductions`)
     states_asked: bool = False
     echoes: tuple[int, ...] = ()  # other articles found carrying this paragraph word for word
 
@@ -206,6 +208,8 @@ def asked_kind(question: str) -> Callable[[str], bool] | None:
         return states_reason
     if asks_what_said(question):
         return reports_speech
+    if asks_when(question):
+        return states_time
     return None
 
 

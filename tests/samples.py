@@ -238,6 +238,21 @@ HOLM_JSONL = {
     ),
 }
 
+# A story worded like the question in one paragraph, with the date it asks for in the next.
+THEATRE_JSONL = {
+    "url": "https://harbourcity.example.com/news/theatre-restoration",
+    "title": "Harbour Theatre restoration nears its end",
+    "publisher": "Harbour City News",
+    "published": "2024-02-01",
+    "text": (
+        "The Harbour Theatre will reopen after a restoration that rebuilt its stage, its seats and "
+        "its famous painted ceiling, the city council said.\n\n"
+        "The theatre closed in 2019 after inspectors found cracks in the ceiling. Its first night "
+        "back will be a gala concert on 14 March.\n\n"
+        "Tickets for the gala go on sale next week."
+    ),
+}
+
 # A story that names the speaker and the subject in one paragraph and quotes her in the next.
 LANES_JSONL = {
     "url": "https://citydesk.example.com/news/harbour-road-bike-lanes",

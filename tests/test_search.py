@@ -44,6 +44,7 @@ from tests.samples import (
     SAMPLE_TITLE,
     SAMPLE_URL,
     STATION_STABBING_JSONL,
+    THEATRE_JSONL,
     TOUR_JSONL,
 )
 
@@ -357,6 +358,13 @@ def test_a_why_question_quotes_the_passage_that_gives_the_cause(
 ) -> None:
     archive.ingest(_draft("test", RAIL_JSONL))
     assert archive.search(question).hits[0].text.startswith(first)
+
+
+def test_a_when_question_quotes_the_passage_that_says_when(archive: Archive) -> None:
+    archive.ingest(_draft("test", THEATRE_JSONL))
+    # The paragraph worded like the question says no date; the next one does.
+    hits = archive.search("When will the Harbour Theatre reopen after its restoration?").hits
+    assert hits[0].text.startswith("The theatre closed in 2019")
 
 
 @pytest.mark.parametrize(
