@@ -320,12 +320,24 @@ _ASKS_SOMETHING = re.compile(
 )
 
 
+# Or asks for the story itself: "What happened in Hong Kong?", "Tell me about Stadia".
+_ASKS_FOR_THE_STORY = re.compile(
+    r"^\W*(?:what\s*(?:'s|’s|\s+is|\s+was)?\s+(?:happening|going\s+on)|what\s+happened|tell\s+me\s+about"
+    r"|(?:any\s+)?news\s+(?:on|about|of))\b",
+    re.IGNORECASE,
+)
+
+
 def names_a_topic(question: str, terms: Sequence[str]) -> bool:
-    """Whether the question is only a subject, a few words that ask nothing of it."""
+    """Whether the question is only a subject, a few words that ask nothing of it, or asks
+    for the story about it."""
     return (
         0 < len(terms) <= TOPIC_TERMS
-        and len(words(question)) <= TOPIC_TERMS + 2
-        and not _ASKS_SOMETHING.match(question)
+        and len(words(question)) <= TOPIC_TERMS + 6
+        and (
+            _ASKS_FOR_THE_STORY.match(question) is not None
+            or (len(words(question)) <= TOPIC_TERMS + 2 and not _ASKS_SOMETHING.match(question))
+        )
     )
 
 

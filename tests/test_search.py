@@ -536,7 +536,11 @@ def test_passages_quoted_beside_the_answer_come_from_stories_that_name_its_subje
         ("What is Stadia?", False),
         ("who's Marten Holm", False),
         ("Is Stadia any good?", False),
-        ("Tell me about Stadia", False),
+        # Or asks for the story.
+        ("Tell me about Stadia", True),
+        ("What happened to Marten Holm?", True),
+        ("What's going on with Prince Andrew?", True),
+        ("What happened to the deal after the vote in parliament last week?", False),  # too many words
         ("Jupiter's moon Europa is spewing water vapour, say scientists", False),  # a sentence
     ],
 )
@@ -544,7 +548,9 @@ def test_names_a_topic(question: str, topic: bool) -> None:
     assert names_a_topic(question, keyword_terms(question)) is topic
 
 
-@pytest.mark.parametrize("question", ["Marten Holm", "Holm fraud case", "holm?"])
+@pytest.mark.parametrize(
+    "question", ["Marten Holm", "Holm fraud case", "holm?", "What happened to Marten Holm?"]
+)
 def test_a_subject_typed_without_a_question_is_answered_by_the_story_s_opening(
     archive: Archive, question: str
 ) -> None:
