@@ -47,6 +47,7 @@ from retrieval.search import (
     close_call,
     coverage,
     covers,
+    echoed,
     holds_words,
     keyword_terms,
     make_hit,
@@ -59,6 +60,7 @@ from retrieval.search import (
     reread_score,
     source_of,
     with_copies,
+    wording_of,
 )
 from retrieval.spelling import read_as
 from retrieval.store import Article, Copy, Draft, Passage, Store
@@ -604,7 +606,16 @@ class Archive:
             lead = Candidate(opening, cosine, 0.0, holds_words=covers(terms, opening.text))
         if not lead.clears(self.min_relevance):
             return chosen
-        return [lead, *[c for c in chosen if c.passage.id != opening.id]][:k]
+        # Another story that carries the opening word for word is noted, not quoted again.
+        rest = []
+        for c in chosen:
+            if c.passage.id == opening.id:
+                continue
+            if wording_of(c.passage.text) == wording_of(opening.text):
+                lead = echoed(c, lead)
+            else:
+                rest.append(c)
+        return [lead, *rest][:k]
 
     def _names(
         self, names: list[str], passage: Passage, articles: dict[int, Article], texts: dict[int, str]

@@ -428,15 +428,20 @@ def choose(
             pool, key=lambda c: c.relevance - same_article_penalty * per_article.get(c.passage.article_id, 0)
         )
         pool.remove(best)
-        wording = " ".join(words(best.passage.text))
+        wording = wording_of(best.passage.text)
         if wording in quoted:
             at = quoted[wording]
-            chosen[at] = _echoed(best, chosen[at])
+            chosen[at] = echoed(best, chosen[at])
             continue
         quoted[wording] = len(chosen)
         chosen.append(best)
         per_article[best.passage.article_id] = per_article.get(best.passage.article_id, 0) + 1
     return chosen
+
+
+def wording_of(text: str) -> str:
+    """The words of a text, as copies of a paragraph that differ in case or punctuation share."""
+    return " ".join(words(text))
 
 
 def _relevance(c: Candidate) -> float:
@@ -452,7 +457,7 @@ def _merged(copies: list[Candidate]) -> Candidate:
     return replace(kept, echoes=(*kept.echoes, *others))
 
 
-def _echoed(copy: Candidate, kept: Candidate) -> Candidate:
+def echoed(copy: Candidate, kept: Candidate) -> Candidate:
     """`kept`, noting that `copy`'s article carries the same paragraph."""
     return replace(kept, echoes=(*kept.echoes, copy.passage.article_id, *copy.echoes))
 

@@ -253,6 +253,22 @@ THEATRE_JSONL = {
     ),
 }
 
+# Another outlet's story that carries HOLM_JSONL's opening paragraph word for word.
+HOLM_SHARES_JSONL = {
+    "url": "https://markets.example.com/news/holm-shipping-shares",
+    "title": "Holm Shipping shares jump",
+    "publisher": "Markets Daily",
+    "published": "2024-09-04",
+    "text": (
+        "Shares in Holm Shipping rose 12 percent in Oslo on Wednesday after the news that the case "
+        "was over, and traders said the day's volumes were the highest in a year.\n\n"
+        "Prosecutors in Oslo have dropped their fraud investigation into shipping magnate Marten "
+        "Holm, citing a lack of evidence after four years of inquiries.\n\n"
+        "Analysts said the end of the case removed the biggest risk hanging over the company's "
+        "plans to buy six new tankers next year."
+    ),
+}
+
 # A story that names the speaker and the subject in one paragraph and quotes her in the next.
 LANES_JSONL = {
     "url": "https://citydesk.example.com/news/harbour-road-bike-lanes",

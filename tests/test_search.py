@@ -31,6 +31,7 @@ from tests.samples import (
     FLOOD_JSONL,
     HARBOUR_JSONL,
     HOLM_JSONL,
+    HOLM_SHARES_JSONL,
     LANES_JSONL,
     LISTING_JSONL,
     MARATHON_JSONL,
@@ -525,6 +526,16 @@ def test_passages_quoted_beside_the_answer_come_from_stories_that_name_its_subje
     # Both stories name Berlin.
     hits = archive.search("Where was someone stabbed to death in Berlin?").hits
     assert {hit.article.publisher for hit in hits} == {"Berlin Courier", "Spree Daily"}
+
+
+def test_the_opening_put_first_is_not_quoted_again_from_another_story(archive: Archive) -> None:
+    archive.ingest(_draft("test", HOLM_JSONL))
+    archive.ingest(_draft("test", HOLM_SHARES_JSONL))
+    hits = archive.search("Marten Holm").hits
+    assert hits[0].text.startswith("Prosecutors in Oslo have dropped")
+    assert hits[0].article.publisher == "Fjord Post"
+    assert hits[0].article.also_reported_by() == ["Markets Daily"]
+    assert [hit.text for hit in hits].count(hits[0].text) == 1
 
 
 @pytest.mark.parametrize(
