@@ -536,19 +536,7 @@ class Archive:
         elif not who and (close := close_call(shortlist, self.reread)) > 1:
             shortlist = self._reread(asked.tokens, shortlist, articles, close)
         texts: dict[int, str] = {}
-        if names and shortlist:
-            # The best passage answers; those quoted beside it come from its story or from
-            # others that name what the question names: a stabbing in another city is no
-            # answer to where Fritz von Weizsäcker was stabbed, however close its cosine.
-            best = shortlist[0].passage.article_id
-            chosen = []
-            for c in shortlist:
-                if c.passage.article_id == best or self._names(names, c.passage, articles, texts):
-                    chosen.append(c)
-                    if len(chosen) == k:
-                        break
-        else:
-            chosen = shortlist[:k]
+        chosen = self._on_subject(names, shortlist, articles, texts, k) if names else shortlist[:k]
         if chosen and not (latest or who or money) and names_a_topic(q, terms):
             chosen = self._opening_first(terms, chosen, asked.vector, index, k)
         # Only the quoted articles are read, and each text once: for the coverage rule and
@@ -616,6 +604,29 @@ class Archive:
             else:
                 rest.append(c)
         return [lead, *rest][:k]
+
+    def _on_subject(
+        self,
+        names: list[str],
+        shortlist: list[Candidate],
+        articles: dict[int, Article],
+        texts: dict[int, str],
+        k: int,
+    ) -> list[Candidate]:
+        """The first k of the shortlist that come from the best passage's story or from
+        others that name what the question names: a stabbing in another city is no answer
+        to where Fritz von Weizsäcker was stabbed, however close its cosine. The article
+        texts read to tell are kept in `texts`."""
+        if not shortlist:
+            return []
+        best = shortlist[0].passage.article_id
+        chosen: list[Candidate] = []
+        for c in shortlist:
+            if c.passage.article_id == best or self._names(names, c.passage, articles, texts):
+                chosen.append(c)
+                if len(chosen) == k:
+                    break
+        return chosen
 
     def _names(
         self, names: list[str], passage: Passage, articles: dict[int, Article], texts: dict[int, str]
