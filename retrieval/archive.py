@@ -596,10 +596,11 @@ class Archive:
             return chosen
         # Another story that carries the opening word for word is noted, not quoted again.
         rest = []
+        wording = wording_of(opening.text)
         for c in chosen:
             if c.passage.id == opening.id:
                 continue
-            if wording_of(c.passage.text) == wording_of(opening.text):
+            if wording_of(c.passage.text) == wording:
                 lead = echoed(c, lead)
             else:
                 rest.append(c)
