@@ -4,7 +4,8 @@
 
 Each answerable development question, and each of bench.wordings' re-worded ones, is asked
 with one slip in its longest word (in the word's middle): two letters swapped, a letter
-typed twice, a letter left out, a wrong letter, or the key beside the right one. Prints Recall@1, Recall@5 and MRR@5 for
+typed twice, a letter left out, a wrong letter, the key beside the right one, or a letter
+that sounds alike ("Gerasimof"). Prints Recall@1, Recall@5 and MRR@5 for
 each kind of slip, newsbot reading misspelt words as the archive's words it was one slip
 from (`retrieval/spelling.py`) beside the same search of the words as typed, and how many
 of the questions as written (the near misses too) newsbot reads otherwise than typed.
@@ -32,7 +33,20 @@ SLIPS: dict[str, Callable[[str, int], str]] = {
     "left out": lambda w, i: w[:i] + w[i + 1 :],
     "wrong letter": lambda w, i: w[:i] + ("e" if w[i] != "e" else "a") + w[i + 1 :],
     "next key": lambda w, i: w[:i] + NEXT_KEY.get(w[i].lower(), w[i]) + w[i + 1 :],
+    "sounds alike": lambda w, i: _sounds_alike(w, i),
 }
+# One letter for another that sounds the same, as a name heard rather than read is typed.
+SOUNDS_ALIKE = {"f": "v", "v": "f", "c": "k", "k": "c", "s": "z", "z": "s", "i": "y", "y": "i"}
+
+
+def _sounds_alike(word: str, middle: int) -> str:
+    """`word` with the letter nearest its middle that has a sound-alike (`SOUNDS_ALIKE`)
+    replaced by it, the first letter kept; unchanged when it has none."""
+    at = [i for i in range(1, len(word)) if word[i].lower() in SOUNDS_ALIKE]
+    if not at:
+        return word
+    i = min(at, key=lambda j: abs(j - middle))
+    return word[:i] + SOUNDS_ALIKE[word[i].lower()] + word[i + 1 :]
 
 
 def with_slip(question: str, slip: Callable[[str, int], str]) -> str:

@@ -29,14 +29,22 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # The keys beside each key in its row of a QWERTY keyboard: where a finger slips to.
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _BESIDE = {row[i]: row[max(0, i - 1) : i] + row[i + 1 : i + 2] for row in _ROWS for i in range(len(row))}
+# Spellings that sound alike, which a name heard rather than read is typed with: Russian
+# names transliterated ("Gerasimof", "Aleksei"/"Alexei", "Shoygu"), "Nicolas"/"Nikolas",
+# "Stefan"/"Stephan", "Zelenskiy"/"Zelenskyy".
+_SOUNDS: tuple[tuple[str, str], ...] = (
+    *(("f", "v"), ("v", "f"), ("c", "k"), ("k", "c"), ("s", "z"), ("z", "s"), ("i", "y"), ("y", "i")),
+    *(("ph", "f"), ("f", "ph"), ("ks", "x"), ("x", "ks")),
+)
 
 
 def slips(word: str) -> list[str]:
     """What `word` may have been meant as, in this order: two neighbouring letters swapped
     back ("plauge" -> "plague"), a letter doubled where one was typed ("droped" ->
     "dropped"), a letter typed twice typed once ("sweeden" -> "sweden"), a letter put back
-    where the key beside it was hit ("plsgue" -> "plague"); never `word` itself. The first
-    letter stays: it is the one people get right.
+    where the key beside it was hit ("plsgue" -> "plague"), a spelling that sounds the same
+    ("gerasimof" -> "gerasimov", `_SOUNDS`); never `word` itself. The first letter stays: it
+    is the one people get right.
 
     Any letter dropped, added or changed is tried only where it makes a word in common use
     (`edits`): a name the archive lacks is often a longer name of its own ("Californians"),
@@ -46,7 +54,13 @@ def slips(word: str) -> list[str]:
     doubled = [word[: i + 1] + word[i] + word[i + 1 :] for i in range(len(word))]
     undoubled = [word[:i] + word[i + 1 :] for i in range(1, len(word)) if word[i] == word[i - 1]]
     beside = [word[:i] + key + word[i + 1 :] for i in range(1, len(word)) for key in _BESIDE.get(word[i], "")]
-    return [w for w in dict.fromkeys(swapped + doubled + undoubled + beside) if w != word]
+    sounds = [
+        word[:i] + said + word[i + len(spelt) :]
+        for spelt, said in _SOUNDS
+        for i in range(1, len(word))
+        if word.startswith(spelt, i)
+    ]
+    return [w for w in dict.fromkeys(swapped + doubled + undoubled + beside + sounds) if w != word]
 
 
 def read_as(

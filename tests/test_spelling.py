@@ -51,6 +51,7 @@ def knows(word: str) -> bool:
         # passages hold "kidnapped".
         ("The kidnapper fled", "The kidnaper fled"),
         ("plagre china", "plague china"),  # a wrong letter, making a common word
+        ("Who is Gerasimof?", "Who is Gerasimov?"),  # a name spelt as it sounds
     ],
 )
 def test_a_slip_is_read_as_the_archives_word(question: str, meant: str) -> None:
@@ -87,6 +88,23 @@ def test_slips_keep_the_first_letter() -> None:
     assert "sweden" in slips("sweeden")
     assert "plague" in slips("plsgue")
     assert all(s[0] == "p" for s in slips("plauge"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("gerasimof", "gerasimov"),
+        ("aleksei", "alexei"),
+        ("alexei", "aleksei"),
+        ("shoygu", "shoigu"),
+        ("stefan", "stephan"),
+        ("stephan", "stefan"),
+        ("nicolas", "nikolas"),
+        ("zelenskiy", "zelenskyy"),
+    ],
+)
+def test_a_name_spelt_as_it_sounds_is_a_slip(typed: str, meant: str) -> None:
+    assert meant in slips(typed)
 
 
 def test_a_question_in_words_the_archive_does_not_use_is_left_as_typed() -> None:
