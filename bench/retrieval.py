@@ -223,6 +223,24 @@ class _Count(logging.Handler):
         self.errors += 1
 
 
+def check_highlights(archive: Archive, qs: list[Question], urls: dict[str, str]) -> None:
+    """How often the sentence newsbot highlights (bold in the bot's reply) in the passage
+    that answers holds the answer: what a reader's eye goes to first."""
+    held = answered = 0
+    for q in qs:
+        if q.answer is None:
+            continue
+        hits = archive.search(q.text, K).hits
+        hit = next((h for h in hits if q.answered_by(urls.get(h.article.url or ""), h.text)), None)
+        if hit is not None:
+            answered += 1
+            held += q.answered_by(urls.get(hit.article.url or ""), hit.highlight)
+    print(
+        f"the highlight of the answering passage holds the answer: {held} of {answered} "
+        f"({held / max(1, answered):.0%})"
+    )
+
+
 def check_answers(archive: Archive, qs: list[Question]) -> None:
     """The answers as a user reads them (the bot's own message rendering): every quote an
     exact substring of its stored article, and every source naming its title or address,
@@ -271,6 +289,7 @@ def main() -> None:
     print(f"\n{len(qs)} questions ({answerable} answerable), {len(ground_truth()) + 1} articles\n")
     print_table(results)
     check_answers(archive, qs)
+    check_highlights(archive, qs, urls)
 
 
 def compare(

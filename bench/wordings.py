@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import retrieval.search
 from bench.devset import Question, questions
-from bench.retrieval import bench_parser, compare, open_dev_archive, print_table
+from bench.retrieval import bench_parser, check_highlights, compare, open_dev_archive, print_table
 from retrieval.encoder import load_encoder
 from retrieval.search import keyword_terms
 
@@ -386,6 +386,7 @@ def main() -> None:
     near = [Question(f"near-{n}", text, None, None, "unanswerable") for n, text in enumerate(NEAR_MISSES, 1)]
     print(f"{len(reworded)} re-worded answerable questions, {len(near)} near misses\n")
     print_table(compare(archive, encoder, reworded + near, urls))
+    check_highlights(archive, reworded, urls)
     who_is = who_is_questions(urls)
     print(f"\n{len(who_is)} questions that ask who someone the articles name is\n")
     print_table(compare(archive, encoder, who_is, urls))

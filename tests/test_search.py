@@ -17,6 +17,7 @@ from retrieval.search import (
     LONG_QUESTION_RAISE,
     Candidate,
     close_call,
+    highlight_span,
     keyword_terms,
     named_words,
     names_a_topic,
@@ -85,6 +86,26 @@ def test_vague_questions_still_quote_the_answer(
 ) -> None:
     hits = archive.search(question).hits
     assert any(expected_highlight in hit.highlight for hit in hits)
+
+
+PILOT = "A harbour pilot guided the tanker into the narrow channel on Friday night."
+
+
+@pytest.mark.parametrize(
+    ("after", "highlighted"),
+    [
+        # Goes on from it, and gives what was asked: highlighted with it.
+        (" He was suspended the next morning.", PILOT + " He was suspended the next morning."),
+        (" But the tanker ran aground an hour later.", PILOT + " But the tanker ran aground an hour later."),
+        # A sentence of its own, or one in the next paragraph: the answer is the first.
+        (" The port authority said an inquiry had begun.", PILOT),
+        ("\n\nHe has worked in the port for twenty years.", PILOT),
+    ],
+)
+def test_the_highlight_takes_the_sentence_that_goes_on_from_it(after: str, highlighted: str) -> None:
+    passage = PILOT + after
+    start, end = highlight_span("What happened to the harbour pilot who guided the tanker?", passage)
+    assert passage[start:end] == highlighted
 
 
 def test_hits_carry_their_source(archive: Archive) -> None:
