@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,6 +37,11 @@ COMMANDS = [
 
 
 def build_application(settings: Settings, archive: Archive) -> Application[Any, Any, Any, Any, Any, Any]:
+    # python-telegram-bot warns of its coming switch to timedelta time periods whenever
+    # Telegram answers 429, reading `retry_after` in its own code: a deprecation warning in
+    # an admin's log at every flood limit, about code the bot does not have. Opting in to
+    # the new behaviour (PTB's own switch; an admin's setting wins) leaves it out.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     token = _token(settings)
     root = settings.telegram_api_url.rstrip("/")
     application = (
