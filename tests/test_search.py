@@ -387,6 +387,8 @@ def test_a_when_question_quotes_the_passage_that_says_when(archive: Archive) -> 
     # The paragraph worded like the question says no date; the next one does.
     hits = archive.search("When will the Harbour Theatre reopen after its restoration?").hits
     assert hits[0].text.startswith("The theatre closed in 2019")
+    # The sentence with the date asked for goes on from the one that names the theatre.
+    assert hits[0].highlight.endswith("will be a gala concert on 14 March.")
 
 
 @pytest.mark.parametrize(
