@@ -27,14 +27,6 @@ K = 5
 # The key to the right on a QWERTY keyboard (the row's last key: the one to its left).
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 NEXT_KEY = {row[i]: row[i + 1] if i + 1 < len(row) else row[i - 1] for row in _ROWS for i in range(len(row))}
-SLIPS: dict[str, Callable[[str, int], str]] = {
-    "swapped": lambda w, i: w[: i - 1] + w[i] + w[i - 1] + w[i + 1 :],
-    "typed twice": lambda w, i: w[:i] + w[i] + w[i:],
-    "left out": lambda w, i: w[:i] + w[i + 1 :],
-    "wrong letter": lambda w, i: w[:i] + ("e" if w[i] != "e" else "a") + w[i + 1 :],
-    "next key": lambda w, i: w[:i] + NEXT_KEY.get(w[i].lower(), w[i]) + w[i + 1 :],
-    "sounds alike": lambda w, i: _sounds_alike(w, i),
-}
 # One letter for another that sounds the same, as a name heard rather than read is typed.
 SOUNDS_ALIKE = {"f": "v", "v": "f", "c": "k", "k": "c", "s": "z", "z": "s", "i": "y", "y": "i"}
 
@@ -47,6 +39,16 @@ def _sounds_alike(word: str, middle: int) -> str:
         return word
     i = min(at, key=lambda j: abs(j - middle))
     return word[:i] + SOUNDS_ALIKE[word[i].lower()] + word[i + 1 :]
+
+
+SLIPS: dict[str, Callable[[str, int], str]] = {
+    "swapped": lambda w, i: w[: i - 1] + w[i] + w[i - 1] + w[i + 1 :],
+    "typed twice": lambda w, i: w[:i] + w[i] + w[i:],
+    "left out": lambda w, i: w[:i] + w[i + 1 :],
+    "wrong letter": lambda w, i: w[:i] + ("e" if w[i] != "e" else "a") + w[i + 1 :],
+    "next key": lambda w, i: w[:i] + NEXT_KEY.get(w[i].lower(), w[i]) + w[i + 1 :],
+    "sounds alike": _sounds_alike,
+}
 
 
 def with_slip(question: str, slip: Callable[[str, int], str]) -> str:
