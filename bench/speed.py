@@ -10,7 +10,7 @@ Measures, with medians (and p95 for latency):
 - ingest throughput for ~80-word news paragraphs: Archive.ingest_many (split, embed, store,
   index) beside plain sentence-transformers fp32 encoding of the same paragraphs;
 - how far newsbot's vectors are from sentence-transformers' fp32 ones: the lowest cosine
-  over the passages it stored (bf16 on a CPU with AMX or AVX512-BF16, else ONNX fp32), and
+  over the passages it stored (bf16 on a CPU with AMX, else ONNX fp32), and
   the overlap of the top 10 passages for every dev question (ONNX fp32) over the dev archive;
 - cold start of `newsbot ask` (a new process, to the printed answer);
 - resident memory added per 100k passages when the archive is opened.

@@ -28,9 +28,8 @@ DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 _PACKAGED_NAMES = {DEFAULT_MODEL, "all-MiniLM-L6-v2"}
 
 # How passages being stored are embedded: "fp32" like questions, "bf16" by the same model in
-# bfloat16 on PyTorch, or "auto": bf16 where the CPU multiplies bfloat16 in hardware.
+# bfloat16 on PyTorch, or "auto": bf16 where the CPU has AMX to multiply bfloat16 matrices.
 PRECISIONS = ("auto", "fp32", "bf16")
-_BF16_FLAGS = frozenset({"amx_bf16", "avx512_bf16"})
 
 # Bumped whenever what is fed to the encoder changes (see `passage_input`): vectors made
 # one way must never be searched alongside vectors made another way.
@@ -119,10 +118,10 @@ class Bf16Passages:
     with `base` in fp32.
 
     On a CPU with AMX, bfloat16 was reported to embed news paragraphs 2.7x faster than fp32
-    PyTorch; without it PyTorch emulates bfloat16 and is three times slower
-    (docs/benchmarks.md). Its vectors sit within cosine 0.9998 of fp32 ones, so both kinds
-    share one index and one vectors key: an archive stays searchable whichever machine
-    embedded which passages.
+    PyTorch; with AVX512-BF16 alone it was 0.74x, and where PyTorch must emulate bfloat16
+    0.31x (docs/benchmarks.md). Its vectors sit within cosine 0.9998 of fp32 ones, so both
+    kinds share one index and one vectors key: an archive stays searchable whichever
+    machine embedded which passages.
     """
 
     def __init__(self, base: Encoder) -> None:
@@ -157,8 +156,12 @@ class Bf16Passages:
 
 
 def cpu_has_fast_bf16(cpuinfo: str | None = None) -> bool:
-    """Whether the CPU multiplies bfloat16 in hardware (AMX or AVX512-BF16), from the flags
-    in /proc/cpuinfo (or `cpuinfo`)."""
+    """Whether the CPU has AMX (`amx_bf16` in /proc/cpuinfo, or in `cpuinfo`), the one kind
+    of CPU where bfloat16 PyTorch was seen to beat fp32.
+
+    AVX512-BF16 alone is not enough: on a CPU with `avx512_bf16` but no AMX, bfloat16
+    PyTorch embedded passages at 0.74x fp32 PyTorch and half the speed of ONNX Runtime fp32
+    (docs/benchmarks.md)."""
     if cpuinfo is None:
         try:
             cpuinfo = Path("/proc/cpuinfo").read_text()
@@ -168,7 +171,7 @@ def cpu_has_fast_bf16(cpuinfo: str | None = None) -> bool:
     for line in cpuinfo.splitlines():
         if line.startswith("flags"):
             flags.update(line.partition(":")[2].split())
-    return bool(flags & _BF16_FLAGS)
+    return "amx_bf16" in flags
 
 
 class QueryBatcher(Generic[T]):

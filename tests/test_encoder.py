@@ -164,8 +164,9 @@ def test_an_unwritable_model_cache_falls_back_to_pytorch(
 @pytest.mark.parametrize(
     ("flags", "fast"),
     [
-        ("fpu sse2 avx2 avx512f avx512_vnni", False),  # this project's dev machine
-        ("fpu avx512f avx512_bf16 avx512_vnni", True),
+        ("fpu sse2 avx2 avx512f avx512_vnni", False),
+        # AVX512-BF16 without AMX: bfloat16 PyTorch measured slower than fp32 there
+        ("fpu avx512f avx512_bf16 avx512_vnni", False),
         ("fpu avx512f amx_bf16 amx_tile amx_int8", True),
         ("fpu neon asimd", False),
     ],
