@@ -18,15 +18,23 @@ _ASKS_WHY = re.compile(
     r"|(?:caused|led|sparked|prompted|triggered|drove|made)\b))",
     re.IGNORECASE,
 )
+# "Due to" before a verb schedules, it gives no cause: "the ceremony is due to be held next
+# Tuesday", "talks are due to start". A cause follows it as a noun ("due to the fog", "due
+# to work commitments"), so only verbs that are seldom nouns are listed.
+_SCHEDULED = (
+    "be|begin|start|arrive|meet|take|hold|open|resume|expire|appear|face|leave|sign|testify|"
+    "visit|vote|speak|travel|attend|deliver|announce|publish|come|go|make|give|hear|rule|"
+    "retire|play|fly|finish|end|close|launch|return|decide|present|unveil"
+)
 # How English, and news English above all, states a cause or a purpose. "After" and "amid"
 # are time words too, but "X fell after Y" is the way news says that Y made X fall; "as" and
 # "so" are left out, being far more often neither. Matched in lower-cased text: it runs on
 # every candidate passage of a "why" question, and case-blind matching is three times slower.
 _STATES_REASON = re.compile(
-    r"\b(?:because|due to|owing to|thanks to|as a result|caused by|led to|sparked|prompted|"
-    r"triggered|blamed|citing|reasons?|in order to|so that|so as to|aimed at|in an effort to|"
-    r"in a bid to|with the (?:aim|goal|purpose|intention) of|for fear|over concerns?|after|"
-    r"amid|since)\b"
+    rf"\b(?:because|due to(?!\s+(?:{_SCHEDULED})\b(?!-))|owing to|thanks to|as a result|"
+    r"caused by|led to|sparked|prompted|triggered|blamed|citing|reasons?|in order to|"
+    r"so that|so as to|aimed at|in an effort to|in a bid to|"
+    r"with the (?:aim|goal|purpose|intention) of|for fear|over concerns?|after|amid|since)\b"
 )
 
 

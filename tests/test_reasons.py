@@ -33,6 +33,11 @@ def test_asks_why(question: str, asks: bool) -> None:
         ("Flights were grounded amid fears of more ash.", True),
         ("The company suspended all services on its coastal line on Thursday.", False),
         ("Afterwards, the mayor thanked the volunteers.", False),  # a word, not "after"
+        ("The listing ceremony is due to be held at the exchange next Tuesday.", False),
+        ("Talks are due to start in Geneva on Monday.", False),
+        ("The flight was cancelled due to the fog.", True),
+        ("He missed the vote due to work commitments.", True),
+        ("The office shut due to end-of-year closures.", True),
     ],
 )
 def test_states_reason(text: str, states: bool) -> None:
