@@ -29,6 +29,13 @@ MAX_WORDS = 60
 MAX_CHARS = 1000
 _SHORT_CHARS = MAX_CHARS // 4
 _NON_SPACE = re.compile(r"\S+")
+# A time of day standing alone heads the update after it in a running story ("The Latest on
+# the stabbing (all times local):", then "10 p.m.", then what was known at 10 p.m.).
+_TIME_HEADING = re.compile(
+    r"(?:[A-Z][a-z]+day,?\s+)?(?:\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?m\.?|\d{1,2}:\d\d|noon|midnight)"
+    r"(?:\s+[A-Z]{2,4})?:?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -109,10 +116,12 @@ def _merge_short(text: str, pieces: list[Span], min_words: int, max_words: int) 
         # mention Ukraine or any other topic."), so join backwards when that fits. A
         # question is a heading that introduces what follows ("What was the Swedish
         # investigation about?"), and so is a line ending in a colon ("Here's what to
-        # know:"), so those wait for the next paragraph.
+        # know:") and a time of day alone ("10 p.m."), so those wait for the next paragraph.
+        short = text[piece.start : piece.end].strip()
         if (
             merged
-            and not text[piece.start : piece.end].rstrip().endswith(("?", ":"))
+            and not short.endswith(("?", ":"))
+            and not _TIME_HEADING.fullmatch(short)
             and word_count(text[merged[-1].start : piece.end]) <= max_words
             and piece.end - merged[-1].start <= MAX_CHARS
         ):

@@ -89,12 +89,32 @@ def test_passages_are_exact_spans_merging_tiny_paragraphs_backwards() -> None:
             "Here are the teams that have qualified:",
             "England, Czech Republic, Ukraine, Spain, Sweden, Poland, France, Turkey and Belgium.",
         ),
+        # A running story's updates, each under the time it was written.
+        (
+            "The Latest on a deadly stabbing on a San Francisco Bay Area commuter train (all times local):",
+            "10 p.m.",
+            "Authorities say the stabbing may have occurred after the attacker tried to steal a rider's shoes.",
+        ),
+        (
+            "Police closed the station while officers searched the train and the platforms.",
+            "Tuesday 6:45 p.m. PST",
+            "A suspect was arrested a block away after employees of a car dealership called police.",
+        ),
     ],
 )
 def test_a_heading_joins_the_paragraph_it_introduces(before: str, heading: str, introduced: str) -> None:
     text = clean_text(f"{before}\n\n{heading}\n\n{introduced}")
     texts = [text[s.start : s.end] for s in split_passages(text)]
     assert texts == [before, f"{heading}\n\n{introduced}"]
+
+
+@pytest.mark.parametrize("line", ["It did not mention Ukraine.", "At 10 p.m. it was over."])
+def test_a_short_line_that_is_not_a_heading_finishes_the_paragraph_before(line: str) -> None:
+    before = "Police closed the station while officers searched the train and the platforms."
+    after = "A suspect was arrested a block away after employees of a car dealership called police."
+    text = clean_text(f"{before}\n\n{line}\n\n{after}")
+    texts = [text[s.start : s.end] for s in split_passages(text)]
+    assert texts == [f"{before}\n\n{line}", after]
 
 
 def test_long_paragraph_is_split_at_sentence_boundaries_into_even_chunks() -> None:
