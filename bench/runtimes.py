@@ -73,10 +73,13 @@ def int8_export(export: Export, folder: Path) -> Export:
 
 
 def bf16_hardware() -> str:
-    flags = set(Path("/proc/cpuinfo").read_text().split()) if Path("/proc/cpuinfo").exists() else set()
+    """What this CPU has for bfloat16, as the bf16 row names it."""
     if cpu_has_fast_bf16():
         return "AMX"
-    return "AVX512-BF16, no AMX" if "avx512_bf16" in flags else "emulated"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists() and "avx512_bf16" in cpuinfo.read_text().split():
+        return "AVX512-BF16, no AMX"
+    return "emulated"
 
 
 def main() -> None:
