@@ -279,7 +279,11 @@ def check_answers(archive: Archive, qs: list[Question]) -> None:
 
 def main() -> None:
     parser = bench_parser(__doc__)
-    parser.add_argument("--misses", action="store_true", help="list the questions newsbot misses")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the questions newsbot misses: answered below rank 1, or answered when unanswerable",
+    )
     args = parser.parse_args()
     encoder = load_encoder()
     archive, urls = open_dev_archive(encoder, args.reuse)
@@ -319,6 +323,8 @@ def compare(
             for q in qs:
                 if q.answer is not None and ranks[q.id] != 1:
                     print(f"  {q.id} rank={ranks[q.id]} {q.kind:11} {q.text}")
+                elif q.answer is None and archive.search(q.text, K).answered:
+                    print(f"  {q.id} answered {q.kind} {q.text}")
     return results
 
 
