@@ -38,6 +38,7 @@ def test_asks_why(question: str, asks: bool) -> None:
         ("The flight was cancelled due to the fog.", True),
         ("He missed the vote due to work commitments.", True),
         ("The office shut due to end-of-year closures.", True),
+        ("She was quarantined due to close contact with a patient.", True),
     ],
 )
 def test_states_reason(text: str, states: bool) -> None:
