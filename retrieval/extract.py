@@ -42,6 +42,11 @@ _EMBEDDED_POSTS = "|".join(
 # headlines into the sentence ("Rep. Ilhan OmarIlhan OmarHillicon Valley: …").
 _CARD_MIN_LINKS = 2
 _CARD_MIN_LINK_SHARE = 0.8
+# A paragraph with this many links, and this much of its text theirs, is a block of links to
+# other stories: what is left is labels and separators ("[VIDEO] |"). Prose that links its
+# names and sources stays far below.
+_LINK_BLOCK_MIN_LINKS = 2
+_LINK_BLOCK_SHARE = 0.7
 # A list item whose text is this much link text is a link to another story.
 _LINK_ITEM_SHARE = 0.9
 # Paragraphs that promote something else: another story ("Read more: …", "Also on rt.com …"),
@@ -155,6 +160,7 @@ def _extract_article(html: str, url: str | None) -> Draft | None:
     for button in tree.xpath(_TWEET_BUTTONS):
         button.drop_tree()
     _drop_link_lists(tree)
+    _drop_link_paragraphs(tree)
     _drop_teasers(tree)
     # Precision first: on real news pages (bench/extraction.py) it drops newsletter boxes
     # and related-story lists that the defaults keep, at almost no cost in recall.
@@ -229,6 +235,18 @@ def _drop_link_lists(tree: HtmlElement) -> None:
             and all(_link_share(item) >= _LINK_ITEM_SHARE for item in items)
         ):
             listing.drop_tree()
+
+
+def _drop_link_paragraphs(tree: HtmlElement) -> None:
+    # A paragraph of several links and little else is a block of other stories' headlines
+    # ("DON'T MISS", then three headlines split by line breaks), not text.
+    for paragraph in tree.xpath("//p"):
+        if (
+            len(paragraph.xpath(".//a")) >= _LINK_BLOCK_MIN_LINKS
+            and paragraph.getparent() is not None
+            and _link_share(paragraph) >= _LINK_BLOCK_SHARE
+        ):
+            paragraph.drop_tree()
 
 
 def _link_share(element: HtmlElement) -> float:

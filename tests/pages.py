@@ -237,6 +237,24 @@ def routes(base: str) -> dict[str, Handler]:
                 + f"</ul><p>{ARTICLE_TEXT[3]}</p></div></article></main></body></html>"
             ).encode(),
         ),
+        # Other stories' headlines as a paragraph of links under a label, split by line
+        # breaks and tagged, as British tabloids print them inside their articles.
+        "/news/bridge-more-links": _send(
+            200,
+            article_page(
+                paragraphs=[
+                    *ARTICLE_TEXT[:2],
+                    "<strong>DON'T MISS</strong>",
+                    " ".join(
+                        f'<a href="/news/{n}.html">{t}</a> [<strong>{tag}]|<br></strong>'
+                        for (n, t), tag in zip(
+                            FURTHER_READING.items(), ("INSIGHT", "VIDEO", "PICS"), strict=True
+                        )
+                    ),
+                    *ARTICLE_TEXT[2:],
+                ]
+            ).encode(),
+        ),
         "/jsonld": _send(
             200,
             b"""<html><head><title>x</title><script type="application/ld+json">{"@context": "https://schema.org",

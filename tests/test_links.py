@@ -63,8 +63,11 @@ async def test_hover_cards_promotions_and_labels_stay_out_of_the_text(site: str,
         assert promotion not in draft.text
 
 
-async def test_a_list_of_links_to_other_stories_is_not_text(site: str, rules: FetchRules) -> None:
-    draft = await read_link(f"{site}/news/bridge-further-reading", rules)
+@pytest.mark.parametrize("page", ["bridge-further-reading", "bridge-more-links"])
+async def test_a_list_or_block_of_links_to_other_stories_is_not_text(
+    site: str, rules: FetchRules, page: str
+) -> None:
+    draft = await read_link(f"{site}/news/{page}", rules)
     assert draft.text.split("\n\n") == ARTICLE_TEXT
 
 
