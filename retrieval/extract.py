@@ -91,6 +91,25 @@ _CONTACT = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w+"
     r"|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok|threads)\.(?:com|net)/\S+"
 )
+# Who reported and edited the story, and how to reach them: "Reporting by Rodrigo Campos;
+# Editing by Nick Zieminski" (Reuters), "Keith Bradsher contributed reporting from Hong
+# Kong." (The New York Times), "Have a tip? Amy Kuperinsky may be reached at …", "More AP
+# NBA: https://…". Up to this many words: wire credits name several people. A sentence that
+# opens "Reporting by the Post showed…" is not a credit: a credit lists names, split by
+# semicolons, or goes on to who edited it. Nor is "the island can be reached by ferry": a
+# contact line gives an address, a handle or a number.
+_CREDIT_LINE_MAX_WORDS = 40
+_CREDIT_LINE = re.compile(
+    r"""(?:
+        ^(?:additional\ )?reporting\ by\b[^.]*(?:;|\bedit(?:ing|ed)\ by\b)
+      | ^(?:editing|edited|writing)\ by\b
+      | \bcontributed\ (?:reporting|to\ this\ (?:report|story|article))\b
+      | \b(?:may|can)\ be\ reached\ (?:at|on|by)\b(?=.*(?:@|https?://|\d{3}))
+      | ^reach\ the\ reporters?\b
+      | ^more\ ap\b[^:]{0,40}:
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
 # The page's own time stamp standing as a paragraph ("Updated at 1:23 p.m."): the date is
 # kept with the article's metadata.
 _STAMP = re.compile(r"(?:last\s+)?(?:updated|published|posted|modified)\b(?=.*\d)", re.IGNORECASE)
@@ -262,6 +281,8 @@ def _without_page_furniture(text: str) -> str:
 
 def _is_furniture(paragraph: str) -> bool:
     n = word_count(paragraph)
+    if n <= _CREDIT_LINE_MAX_WORDS and _CREDIT_LINE.search(paragraph.strip()):
+        return True
     if n > _PROMOTION_MAX_WORDS:
         return False
     label = paragraph.strip().rstrip(".:…!").strip().casefold().replace("’", "'")

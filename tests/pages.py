@@ -58,6 +58,9 @@ FURNITURE = [
     "Story continues below advertisement",
     "Staff Reports",
     "Main image credit: Getty",
+    "Reporting by Maria Lopez; additional reporting by Tom Baker and Ana Ruiz; Editing by Sam Cole",
+    "Tom Baker contributed reporting from Portline.",
+    "Have a tip? Maria Lopez may be reached at maria.lopez@gazette.example.com.",
 ]
 ARTICLE_TEXT = [
     "The city council voted on Tuesday to close the old Harbour Bridge to cars from next spring, "

@@ -97,6 +97,19 @@ def test_site_name_in_titles(title: str, publisher: str, stored: str) -> None:
     assert (draft.title, draft.publisher) == (stored, publisher)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Reporting by the Harbour Gazette last year showed that the deck had been patched twice.",
+        "The north bank can be reached by ferry from Portline while the bridge is shut, the mayor said.",
+    ],
+)
+def test_a_sentence_that_reads_like_a_credit_stays(sentence: str) -> None:
+    draft = extract_article(article_page(paragraphs=[*ARTICLE_TEXT, sentence]))
+    assert draft is not None
+    assert draft.text.split("\n\n") == [*ARTICLE_TEXT, sentence]
+
+
 async def test_the_pages_own_canonical_address_is_preferred(site: str, rules: FetchRules) -> None:
     draft = await read_link(f"{site}/news/bridge-canonical", rules)
     assert draft.url == f"{site}/news/bridge"
