@@ -357,8 +357,11 @@ def _without_headline(text: str, title: str) -> str:
     # paragraph that shares most of its words with the title, both ways, is the headline too.
     first, sep, rest = text.partition("\n\n")
     if sep and title and _is_headline(first, title):
-        return rest
-    return text
+        text = rest
+    # The headline word for word, further down: after the opening paragraph on CNN's pages,
+    # or after a section label ("Review").
+    same = " ".join(title.split()).casefold()
+    return "\n\n".join(p for p in text.split("\n\n") if " ".join(p.split()).casefold() != same)
 
 
 def _is_headline(paragraph: str, title: str) -> bool:

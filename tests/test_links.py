@@ -97,6 +97,14 @@ def test_site_name_in_titles(title: str, publisher: str, stored: str) -> None:
     assert (draft.title, draft.publisher) == (stored, publisher)
 
 
+def test_the_headline_repeated_below_the_opening_paragraph_is_not_text() -> None:
+    title = "Council votes to close Harbour Bridge to cars"
+    draft = extract_article(article_page(title=title, paragraphs=[ARTICLE_TEXT[0], title, *ARTICLE_TEXT[1:]]))
+    assert draft is not None
+    assert draft.title == title
+    assert draft.text.split("\n\n") == ARTICLE_TEXT
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
