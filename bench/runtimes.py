@@ -26,7 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from bench.devset import ground_truth, require_devset
-from retrieval.encoder import Bf16Passages, SentenceTransformerEncoder, cpu_has_fast_bf16, load_encoder
+from retrieval.encoder import (
+    Bf16Passages,
+    SentenceTransformerEncoder,
+    cpu_flags,
+    cpu_has_fast_bf16,
+    load_encoder,
+)
 from retrieval.onnx_encoder import Export, OnnxEncoder
 from retrieval.text import clean_text
 
@@ -76,10 +82,7 @@ def bf16_hardware() -> str:
     """What this CPU has for bfloat16, as the bf16 row names it."""
     if cpu_has_fast_bf16():
         return "AMX"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists() and "avx512_bf16" in cpuinfo.read_text().split():
-        return "AVX512-BF16, no AMX"
-    return "emulated"
+    return "AVX512-BF16, no AMX" if "avx512_bf16" in cpu_flags() else "emulated"
 
 
 def main() -> None:

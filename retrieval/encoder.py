@@ -155,23 +155,28 @@ class Bf16Passages:
         return self.base.knows_word(word)
 
 
-def cpu_has_fast_bf16(cpuinfo: str | None = None) -> bool:
-    """Whether the CPU has AMX (`amx_bf16` in /proc/cpuinfo, or in `cpuinfo`), the one kind
-    of CPU where bfloat16 PyTorch was seen to beat fp32.
-
-    AVX512-BF16 alone is not enough: on a CPU with `avx512_bf16` but no AMX, bfloat16
-    PyTorch embedded passages at 0.74x fp32 PyTorch and half the speed of ONNX Runtime fp32
-    (docs/benchmarks.md)."""
+def cpu_flags(cpuinfo: str | None = None) -> set[str]:
+    """The CPU's feature flags, from /proc/cpuinfo (or `cpuinfo`); none off Linux."""
     if cpuinfo is None:
         try:
             cpuinfo = Path("/proc/cpuinfo").read_text()
-        except OSError:  # not Linux: assume the common case, no AMX
-            return False
+        except OSError:
+            return set()
     flags: set[str] = set()
     for line in cpuinfo.splitlines():
         if line.startswith("flags"):
             flags.update(line.partition(":")[2].split())
-    return "amx_bf16" in flags
+    return flags
+
+
+def cpu_has_fast_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether the CPU has AMX (`amx_bf16`), the one kind of CPU where bfloat16 PyTorch was
+    seen to beat fp32.
+
+    AVX512-BF16 alone is not enough: on a CPU with `avx512_bf16` but no AMX, bfloat16
+    PyTorch embedded passages at 0.74x fp32 PyTorch and half the speed of ONNX Runtime fp32
+    (docs/benchmarks.md)."""
+    return "amx_bf16" in cpu_flags(cpuinfo)
 
 
 class QueryBatcher(Generic[T]):

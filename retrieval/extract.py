@@ -360,12 +360,15 @@ def _without_headline(text: str, title: str) -> str:
         text = rest
     # The headline word for word, further down: after the opening paragraph on CNN's pages,
     # or after a section label ("Review").
-    same = " ".join(title.split()).casefold()
-    return "\n\n".join(p for p in text.split("\n\n") if " ".join(p.split()).casefold() != same)
+    return "\n\n".join(p for p in text.split("\n\n") if _as_line(p) != _as_line(title))
+
+
+def _as_line(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _is_headline(paragraph: str, title: str) -> bool:
-    if " ".join(paragraph.split()).casefold() == title.casefold():
+    if _as_line(paragraph) == _as_line(title):
         return True
     said, titled = set(words(paragraph)), set(words(title))
     if len(said) < 2 or len(said) > _HEADLINE_MAX_WORDS or paragraph.endswith((".", "!", "?", "…", ":")):

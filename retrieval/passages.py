@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from retrieval.text import paragraph_spans, split_sentences, word_count
+from retrieval.times import is_time_of_day
 
 # News paragraphs run 20-60 words. Below MIN_WORDS a paragraph ("It did not mention
 # Ukraine.") means little alone, so it joins its neighbour. Above MAX_WORDS a paragraph is
@@ -29,13 +30,6 @@ MAX_WORDS = 60
 MAX_CHARS = 1000
 _SHORT_CHARS = MAX_CHARS // 4
 _NON_SPACE = re.compile(r"\S+")
-# A time of day standing alone heads the update after it in a running story ("The Latest on
-# the stabbing (all times local):", then "10 p.m.", then what was known at 10 p.m.).
-_TIME_HEADING = re.compile(
-    r"(?:[A-Z][a-z]+day,?\s+)?(?:\d{1,2}(?:[:.]\d\d)?\s?[ap]\.?m\.?|\d{1,2}:\d\d|noon|midnight)"
-    r"(?:\s+[A-Z]{2,4})?:?",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -121,7 +115,9 @@ def _merge_short(text: str, pieces: list[Span], min_words: int, max_words: int) 
         if (
             merged
             and not short.endswith(("?", ":"))
-            and not _TIME_HEADING.fullmatch(short)
+            # In a running story, a time of day heads the update after it ("The Latest
+            # on the stabbing (all times local):", then "10 p.m.", then that update).
+            and not is_time_of_day(short)
             and word_count(text[merged[-1].start : piece.end]) <= max_words
             and piece.end - merged[-1].start <= MAX_CHARS
         ):

@@ -31,6 +31,13 @@ _RELATIVE = re.compile(
 _FIGURES = re.compile(r"\d[\d,.:]*")
 _HOUR = re.compile(r"\d{1,2}(?:[:.]\d\d)?")
 _MERIDIEM = re.compile(r"\s?[ap]\.?m\b", re.IGNORECASE)
+# A line that is only a time of day, perhaps with its weekday and time zone: "10 p.m.",
+# "Tuesday 6:45 p.m. PST", "14:32", "noon".
+_TIME_OF_DAY = re.compile(
+    rf"(?:[A-Z][a-z]+day,?\s+)?(?:{_HOUR.pattern}{_MERIDIEM.pattern}\.?|\d{{1,2}}:\d\d|noon|midnight)"
+    r"(?:\s+[A-Z]{2,4})?:?",
+    re.IGNORECASE,
+)
 
 
 def asks_when(question: str) -> bool:
@@ -60,3 +67,8 @@ def _is_year_or_hour(text: str, run: re.Match[str]) -> bool:
         after = text[end : end + 2]
         return not after[:1].isalnum() or (after[:1] == "s" and not after[1:2].isalnum())
     return _HOUR.fullmatch(figures) is not None and _MERIDIEM.match(text, end) is not None
+
+
+def is_time_of_day(line: str) -> bool:
+    """Whether `line` is only a time of day ("10 p.m.", "Tuesday 6:45 p.m. PST")."""
+    return _TIME_OF_DAY.fullmatch(line.strip()) is not None

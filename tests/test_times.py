@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval.times import asks_when, states_time
+from retrieval.times import asks_when, is_time_of_day, states_time
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,17 @@ def test_asks_when(question: str, asks: bool) -> None:
 )
 def test_states_time(text: str, states: bool) -> None:
     assert states_time(text) is states
+
+
+@pytest.mark.parametrize(
+    ("line", "is_time"),
+    [
+        ("10 p.m.", True),
+        ("Tuesday 6:45 p.m. PST", True),
+        ("14:32", True),
+        ("At 10 p.m. it was over.", False),
+        ("10 people", False),
+    ],
+)
+def test_a_line_that_is_only_a_time_of_day(line: str, is_time: bool) -> None:
+    assert is_time_of_day(line) is is_time
